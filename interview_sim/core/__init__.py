@@ -1,0 +1,1 @@
+"""Pure domain logic: banks, rubric matching and scoring, delivery metrics, scheduling."""

@@ -1,0 +1,101 @@
+"""How an answer was delivered: length, pace, fillers, hedges and long pauses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from interview_sim.core.normalize import raw_words
+from interview_sim.core.transcript import Word
+
+LONG_PAUSE_SECONDS = 1.5
+
+SINGLE_FILLERS = frozenset("um umm uh uhh uhm er erm ah ahh hmm mm mhm".split())
+MULTI_FILLERS: tuple[tuple[str, ...], ...] = (
+    ("you", "know"),
+    ("i", "mean"),
+    ("sort", "of"),
+    ("kind", "of"),
+    ("you", "see"),
+)
+HEDGES: tuple[tuple[str, ...], ...] = (
+    ("i", "think"),
+    ("i", "guess"),
+    ("i", "believe"),
+    ("maybe",),
+    ("probably",),
+    ("perhaps",),
+    ("i", "m", "not", "sure"),
+    ("not", "sure"),
+    ("might", "be"),
+)
+# "like" is a filler only where it cannot be a verb or a comparison.
+_LIKE_BEFORE = frozenset(
+    "um uh so and but like was is were it s just really yeah okay well then".split()
+)
+_NOT_FILLER_AFTER = frozenset("to a an the this that it these those".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """Delivery figures of one answer; timed figures are None for typed answers."""
+
+    words: int
+    duration_seconds: float | None
+    words_per_minute: float | None
+    fillers: int
+    fillers_per_minute: float | None
+    filler_words: tuple[str, ...]
+    hedges: int
+    long_pauses: int
+    longest_pause_seconds: float | None
+
+
+def _count_phrases(tokens: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> list[str]:
+    found: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for phrase in phrases:
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
+                found.append(" ".join(phrase))
+                i += len(phrase) - 1
+                break
+        i += 1
+    return found
+
+
+def _fillers(tokens: Sequence[str]) -> list[str]:
+    found = [t for t in tokens if t in SINGLE_FILLERS]
+    found += _count_phrases(tokens, MULTI_FILLERS)
+    for i, token in enumerate(tokens):
+        if token != "like":
+            continue
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if (not before or before in _LIKE_BEFORE) and after not in _NOT_FILLER_AFTER:
+            found.append("like")
+    return found
+
+
+def measure(text: str, words: Sequence[Word] = ()) -> Delivery:
+    """Delivery figures from the answer text and, for spoken answers, word timings."""
+    tokens = raw_words(text)
+    fillers = _fillers(tokens)
+    hedges = len(_count_phrases(tokens, HEDGES))
+    if not words:
+        return Delivery(len(tokens), None, None, len(fillers), None, tuple(fillers), hedges, 0, None)
+    duration = max(0.0, words[-1].end - words[0].start)
+    minutes = duration / 60.0
+    gaps = [b.start - a.end for a, b in zip(words, words[1:], strict=False)]
+    long_gaps = [g for g in gaps if g > LONG_PAUSE_SECONDS]
+    return Delivery(
+        words=len(tokens),
+        duration_seconds=round(duration, 2),
+        words_per_minute=round(len(words) / minutes, 1) if minutes > 0 else None,
+        fillers=len(fillers),
+        fillers_per_minute=round(len(fillers) / minutes, 2) if minutes > 0 else None,
+        filler_words=tuple(fillers),
+        hedges=hedges,
+        long_pauses=len(long_gaps),
+        longest_pause_seconds=round(max(gaps), 2) if gaps else None,
+    )

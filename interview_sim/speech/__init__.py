@@ -1,0 +1,1 @@
+"""The real speech engines behind small protocols: speech out, audio in, recognition, models."""

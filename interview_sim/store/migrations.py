@@ -1,0 +1,104 @@
+"""The session database's schema, as versioned migrations (applying them twice is harmless)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("interview-sim")
+
+
+@migrations(name="0001_core")
+def _core(db: Database) -> None:
+    db["sessions"].create(
+        {
+            "id": int,
+            "bank": str,
+            "bank_title": str,
+            "mode": str,
+            "status": str,
+            "order_kind": str,
+            "planned": str,
+            "count": int,
+            "seed": int,
+            "started_at": str,
+            "ended_at": str,
+            "updated_at": str,
+            "pid": int,
+            "host": str,
+            "score": float,
+            "settings": str,
+        },
+        pk="id",
+        not_null={"bank", "mode", "status", "started_at"},
+        defaults={"status": "active"},
+    )
+    db["answers"].create(
+        {
+            "id": int,
+            "session_id": int,
+            "position": int,
+            "bank": str,
+            "question_id": str,
+            "question_number": int,
+            "topic": str,
+            "prompt": str,
+            "is_probe": int,
+            "transcript": str,
+            "mode": str,
+            "audio_path": str,
+            "duration_s": float,
+            "score": int,
+            "band": str,
+            "coverage": float,
+            "capped": int,
+            "penalty": int,
+            "concepts": str,
+            "misconceptions": str,
+            "delivery": str,
+            "words": str,
+            "hints": str,
+            "rubric_hash": str,
+            "skipped": int,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("session_id", "sessions", "id")],
+        not_null={"session_id", "bank", "question_id", "created_at"},
+        defaults={"is_probe": 0, "skipped": 0, "capped": 0, "penalty": 0},
+    )
+    db["grades"].create(
+        {"id": int, "answer_id": int, "grade": float, "note": str, "created_at": str},
+        pk="id",
+        foreign_keys=[("answer_id", "answers", "id")],
+        not_null={"answer_id", "grade", "created_at"},
+    )
+    db["answers"].create_index(["session_id", "position"])
+    db["answers"].create_index(["bank", "question_id", "created_at"])
+    db["sessions"].create_index(["started_at"])
+    db["grades"].create_index(["answer_id"])
+
+
+@migrations(name="0002_search")
+def _search(db: Database) -> None:
+    db["answers"].enable_fts(
+        ["transcript", "prompt"], fts_version="FTS5", create_triggers=True, tokenize="porter"
+    )
+
+
+@migrations(name="0003_score_history")
+def _score_history(db: Database) -> None:
+    db["score_history"].create(
+        {
+            "id": int,
+            "answer_id": int,
+            "score": int,
+            "band": str,
+            "concepts": str,
+            "rubric_hash": str,
+            "replaced_at": str,
+        },
+        pk="id",
+        foreign_keys=[("answer_id", "answers", "id")],
+    )
+    db["score_history"].create_index(["answer_id"])
