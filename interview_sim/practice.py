@@ -227,6 +227,15 @@ class PracticeSession:
         self._advance()
         return feedback
 
+    def retry(self, question: Question) -> None:
+        """Ask a question again; the new answer is kept beside the earlier one."""
+        index = next((i for i, q in enumerate(self.questions) if q.id == question.id), None)
+        if index is None:
+            raise LookupError(f"{question.id} is not in this session")
+        self._pending_probe = None
+        self.position = index
+        self.hinted = []
+
     def decline_probe(self) -> None:
         """Move on without answering the follow-up."""
         if self._pending_probe is not None:

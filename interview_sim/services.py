@@ -82,13 +82,30 @@ def build_speaker(settings: Settings) -> Speaker:
     return real(settings)
 
 
-def build_listener(settings: Settings, workspace: Workspace) -> Listener:
-    """The real microphone + Vosk listener, or one that says what is missing."""
+def build_listener(settings: Settings, workspace: Workspace, *, load: bool = True) -> Listener:
+    """The real microphone + Vosk listener, or one that says what is missing.
+
+    With `load`, the model is loaded now (seconds, hundreds of MB): call it from a worker.
+    """
+    from interview_sim.speech.listener import VoskListener
+    from interview_sim.speech.models import ModelError, resolve_model
+    from interview_sim.speech.recognizer import SpeechModel
+
     try:
-        from interview_sim.speech.listener import build_listener as real
-    except ImportError as exc:  # pragma: no cover
-        return unavailable_listener(f"speech input unavailable: {exc}")
-    return real(settings, workspace.root)
+        path = resolve_model(settings.speech_model)
+    except ModelError as exc:
+        return _Unavailable("speech model", str(exc), exc.fix)  # type: ignore[return-value]
+    model = SpeechModel.shared(path, probe=True)
+    device: str | int | None = settings.input_device or None
+    if isinstance(device, str) and device.isdigit():
+        device = int(device)
+    listener = VoskListener(model, device=device)
+    if load:
+        try:
+            model.load()
+        except ModelError as exc:
+            return _Unavailable("speech model", str(exc), exc.fix)  # type: ignore[return-value]
+    return listener
 
 
 def build_services(

@@ -21,20 +21,21 @@ def banks() -> None:
 def list_banks(ctx: click.Context, as_json: bool) -> None:
     """The workspace's banks with their size and topics."""
     found = load_banks(ctx)
-    items = [
-        {"id": b.id, "title": b.title, "questions": len(b.questions), "topics": b.topics,
-         "path": str(found.paths[b.id])}
-        for b in found.banks.values()
-    ]
+    every = list(found.banks.values())
     if as_json:
+        items = [
+            {"id": b.id, "title": b.title, "questions": len(b.questions), "topics": b.topics,
+             "path": str(found.paths[b.id])}
+            for b in every
+        ]
         echo_json({"banks": items, "problems": [str(p) for p in found.problems]})
         return
-    rows = [[i["id"], i["title"], str(i["questions"]), ", ".join(i["topics"][:4])
-             + (" ..." if len(i["topics"]) > 4 else "")] for i in items]
+    rows = [[b.id, b.title[:40], str(len(b.questions)), ", ".join(b.topics[:3])
+             + (" ..." if len(b.topics) > 3 else "")] for b in every]
     click.echo(table(rows, ["id", "title", "questions", "topics"]))
     for problem in found.problems:
         click.echo(f"warning: {problem}", err=True)
-    click.echo(f"\n{len(items)} banks in {workspace_of(ctx).banks_dir}")
+    click.echo(f"\n{len(every)} banks in {workspace_of(ctx).banks_dir}")
 
 
 @banks.command("show")

@@ -108,9 +108,9 @@ def interview(
     summary = session.finish()
     click.echo(f"\nSession {summary.session_id} done. Score: "
                + (f"{summary.score:.0f}" if summary.score is not None else "-"))
-    for row in summary.rows:
-        click.echo(f"  Q{row.number:<4} {row.topic[:28]:<28} "
-                   + ("skipped" if row.skipped else f"{row.score:>3} {row.band}"))
+    for item in summary.rows:
+        click.echo(f"  Q{item.number:<4} {item.topic[:28]:<28} "
+                   + ("skipped" if item.skipped else f"{item.score:>3} {item.band}"))
     if summary.strongest:
         click.echo("Strongest: " + ", ".join(summary.strongest))
     if summary.weakest:

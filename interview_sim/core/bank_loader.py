@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from interview_sim.core.bank_schema import (
@@ -51,8 +52,23 @@ class BankError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class _BankConstructor(RoundTripConstructor):
+    """The round-trip constructor, refusing Python tags outright instead of keeping them."""
+
+
+def _refuse_python_tag(constructor: Any, suffix: str, node: Any) -> Any:
+    raise ConstructorError(
+        problem=f"the tag '!!python/{suffix}' is not allowed in a bank",
+        problem_mark=node.start_mark,
+    )
+
+
+_BankConstructor.add_multi_constructor("tag:yaml.org,2002:python/", _refuse_python_tag)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _BankConstructor
     yaml.allow_duplicate_keys = False
     return yaml
 
@@ -211,7 +227,9 @@ def parse_bank(data: bytes | str, file: str, expected_id: str | None = None) -> 
         except UnicodeDecodeError as exc:
             before = data[: exc.start]
             line = before.count(b"\n") + 1
-            col = exc.start - (before.rfind(b"\n") + 1) + 1
+            # a column counts characters, not bytes (the line's start decodes: it is before the
+            # first bad byte)
+            col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1
             raise BankError(
                 [Problem(file, line, col, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save"
                          " the file as UTF-8")]

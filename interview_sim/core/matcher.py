@@ -99,17 +99,24 @@ class PreparedAnswer:
                 last = ends.get(end)
                 if last is None and not part.exact and text[end : end + 1] == "s":
                     last = ends.get(end + 1)  # a plural the stemmer kept: "cnns", "svms"
+                if part.exact and last is not None and self.raw[first : last + 1] != part.words:
+                    last = None  # exact means word for word: "=ai" is not "a, i think"
                 if last is not None:
                     yield first, last + 1
             pos += 1
 
     def negated_before(self, first: int, window: int = 3) -> bool:
         """Whether a negating word stands within `window` tokens before token `first`."""
-        return any(w in NEGATORS for w in self.raw[max(0, first - window) : first])
+        return any(self._negates(i) for i in range(max(0, first - window), first))
 
     def negated_within(self, first: int, last: int) -> bool:
         """Whether a negating word stands inside the token range."""
-        return any(w in NEGATORS for w in self.raw[first:last])
+        return any(self._negates(i) for i in range(first, last))
+
+    def _negates(self, index: int) -> bool:
+        word = self.raw[index]
+        # "can't" splits into "can" + "t", and "can" alone negates nothing
+        return word in NEGATORS or (word == "t" and index > 0 and self.raw[index - 1] == "can")
 
 
 def _join(

@@ -235,8 +235,11 @@ class CompiledRubric:
                 ranges = match_phrase(answer, phrase)
                 if not ranges:
                     continue
-                first, last = ranges[0][0], ranges[-1][1]
-                if answer.negated_before(first) or answer.negated_within(first, last):
+                first = ranges[0][0]
+                gaps = zip(ranges, ranges[1:], strict=False)
+                if answer.negated_before(first) or any(
+                    answer.negated_within(a[1], b[0]) for a, b in gaps
+                ):
                     continue
                 spans, evidence = _spans_and_evidence(text, answer, ranges)
                 found.append(MisconceptionResult(item.name, item.correction, evidence, spans))

@@ -37,7 +37,8 @@ from interview_sim.speech.models import (
 Progress = Callable[[int, int], None]  # (bytes so far, total bytes)
 _BLOCK = 1 << 20
 _RETRY_FIX = "Run the same command again to resume."
-_MAX_EXPANSION = 10  # Vosk zips unpack to about 1.1-2x; more means a zip bomb
+_MAX_EXPANSION = 10  # Vosk zips unpack to about 1.1-2x; far more means a zip bomb
+_EXPANSION_SLACK = 100 << 20
 
 
 class DownloadError(ModelError):
@@ -226,7 +227,7 @@ def _archive_problem(archive: zipfile.ZipFile, zip_size: int) -> str | None:
     problems = [p for p in map(unsafe_member, members) if p]
     if problems:
         return f"unsafe archive: {problems[0]}"
-    if sum(m.file_size for m in members) > _MAX_EXPANSION * zip_size:
+    if sum(m.file_size for m in members) > _MAX_EXPANSION * zip_size + _EXPANSION_SLACK:
         return "unsafe archive: it would unpack to far more than a model's size"
     broken = archive.testzip()
     return f"corrupt archive: CRC error in {broken}" if broken is not None else None

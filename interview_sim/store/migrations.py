@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlite_utils import Database
+from sqlite_utils.db import Table
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("interview-sim")
 
 
+def _table(db: Database, name: str) -> Table:
+    return cast(Table, db[name])
+
+
 @migrations(name="0001_core")
 def _core(db: Database) -> None:
-    db["sessions"].create(
+    _table(db, "sessions").create(
         {
             "id": int,
             "bank": str,
@@ -33,7 +40,7 @@ def _core(db: Database) -> None:
         not_null={"bank", "mode", "status", "started_at"},
         defaults={"status": "active"},
     )
-    db["answers"].create(
+    _table(db, "answers").create(
         {
             "id": int,
             "session_id": int,
@@ -67,28 +74,28 @@ def _core(db: Database) -> None:
         not_null={"session_id", "bank", "question_id", "created_at"},
         defaults={"is_probe": 0, "skipped": 0, "capped": 0, "penalty": 0},
     )
-    db["grades"].create(
+    _table(db, "grades").create(
         {"id": int, "answer_id": int, "grade": float, "note": str, "created_at": str},
         pk="id",
         foreign_keys=[("answer_id", "answers", "id")],
         not_null={"answer_id", "grade", "created_at"},
     )
-    db["answers"].create_index(["session_id", "position"])
-    db["answers"].create_index(["bank", "question_id", "created_at"])
-    db["sessions"].create_index(["started_at"])
-    db["grades"].create_index(["answer_id"])
+    _table(db, "answers").create_index(["session_id", "position"])
+    _table(db, "answers").create_index(["bank", "question_id", "created_at"])
+    _table(db, "sessions").create_index(["started_at"])
+    _table(db, "grades").create_index(["answer_id"])
 
 
 @migrations(name="0002_search")
 def _search(db: Database) -> None:
-    db["answers"].enable_fts(
+    _table(db, "answers").enable_fts(
         ["transcript", "prompt"], fts_version="FTS5", create_triggers=True, tokenize="porter"
     )
 
 
 @migrations(name="0003_score_history")
 def _score_history(db: Database) -> None:
-    db["score_history"].create(
+    _table(db, "score_history").create(
         {
             "id": int,
             "answer_id": int,
@@ -101,4 +108,4 @@ def _score_history(db: Database) -> None:
         pk="id",
         foreign_keys=[("answer_id", "answers", "id")],
     )
-    db["score_history"].create_index(["answer_id"])
+    _table(db, "score_history").create_index(["answer_id"])

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlite_utils import Database
 
@@ -171,7 +171,7 @@ class SessionStore:
                     "settings": json.dumps(settings or {}),
                 }
             )
-            return int(table.last_pk)
+            return int(cast(int, table.last_pk))
 
     def claim(self, session_id: int) -> None:
         """Take over a session to resume it from this process."""
@@ -230,7 +230,7 @@ class SessionStore:
         with self._tx() as db:
             table = db.table("answers")
             table.insert(row)
-            answer_id = int(table.last_pk)
+            answer_id = int(cast(int, table.last_pk))
             db.table("sessions").update(session_id, {"updated_at": row["created_at"]})
             return answer_id
 
@@ -295,13 +295,17 @@ class SessionStore:
             "select s.*, (select count(*) from answers a where a.session_id = s.id"
             " and a.is_probe = 0) as answered from sessions s"
             + (" where " + " and ".join(where) if where else "")
-            + " order by s.started_at desc, s.id desc limit ? offset ?"
+            + " order by s.started_at desc, s.id desc"
         )
+        if not status:
+            sql += " limit ? offset ?"
+            params += [limit, offset]
         with self._lock:
-            rows = [self._with_status(_decode(r)) for r in self.db.query(sql, [*params, limit,
-                                                                             offset])]
+            rows = [self._with_status(_decode(r)) for r in self.db.query(sql, params)]
         if status:
-            rows = [r for r in rows if r["status"] == status]
+            # the status is worked out per row (a dead process means interrupted), so the
+            # limit and offset can only apply after filtering on it
+            rows = [r for r in rows if r["status"] == status][offset : offset + limit]
         return rows
 
     def resumable(self, bank: str | None = None) -> list[dict[str, Any]]:
@@ -349,7 +353,7 @@ class SessionStore:
             table = db.table("grades")
             table.insert({"answer_id": answer_id, "grade": grade, "note": note,
                           "created_at": now_iso()})
-            return int(table.last_pk)
+            return int(cast(int, table.last_pk))
 
     def attempts(self, bank: str, question_id: str) -> list[dict[str, Any]]:
         """Every scored answer to one question, oldest first."""
@@ -397,5 +401,7 @@ class SessionStore:
 
 def _fts_query(text: str) -> str:
     """A safe FTS5 query: every word quoted, so user input never raises a syntax error."""
-    words = [w.replace('"', "") for w in text.split() if w.replace('"', "")]
+    # FTS5 ends a string at a NUL byte, so a NUL would unbalance the quotes: drop it too
+    cleaned = (w.replace('"', "").replace("\x00", "") for w in text.split())
+    words = [w for w in cleaned if w]
     return " ".join(f'"{w}"' for w in words) or '""'

@@ -1,0 +1,105 @@
+"""The Textual app: one Services bundle in, screens on top, speech engines built in the background."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from interview_sim.services import Services, SpeechBuilder, build_services, build_speech
+from interview_sim.ui.messages import SpeechEnginesBuilt
+from interview_sim.workspace import Workspace
+
+CSS_PATH = Path(__file__).with_name("app.tcss")
+
+
+class InterviewApp(App[None]):
+    """interview-sim's terminal app."""
+
+    CSS_PATH = CSS_PATH
+    TITLE = "interview-sim"
+    SUB_TITLE = "mock interviews for AI/ML roles"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
+        Binding("f1", "help", "Help", show=True),
+    ]
+
+    def __init__(
+        self,
+        services: Services,
+        speech_builder: SpeechBuilder | None = build_speech,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self._speech_builder = speech_builder
+        self.status_listeners: list[Callable[[], None]] = []
+
+    def on_mount(self) -> None:
+        from interview_sim.ui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self._speech_builder is not None:
+            self.build_engines()
+
+    @work(thread=True, group="engines", exclusive=True, exit_on_error=False,
+          description="building speech engines")
+    def build_engines(self) -> None:
+        """Build the real speaker and listener off the UI thread (it may take seconds)."""
+        assert self._speech_builder is not None
+        speaker, listener = self._speech_builder(self.services.settings, self.services.workspace)
+        self.post_message(SpeechEnginesBuilt(speaker, listener))
+
+    def on_speech_engines_built(self, message: SpeechEnginesBuilt) -> None:
+        self.services.speaker = message.speaker
+        self.services.listener = message.listener
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        """Tell the screens that the engines' readiness may have changed."""
+        for callback in list(self.status_listeners):
+            callback()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.notify(f"{event.worker.description or event.worker.name}: {event.worker.error}",
+                        title="Something went wrong", severity="error", timeout=8)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Settings", "Voice, speed, model, time limits, recordings",
+                            self.action_settings)
+        yield SystemCommand("Help", "Keys and how scoring works", self.action_help)
+        yield SystemCommand("Home", "Back to the list of banks", self.action_home)
+
+    def action_help(self) -> None:
+        from interview_sim.ui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_settings(self) -> None:
+        from interview_sim.ui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
+    def action_home(self) -> None:
+        from interview_sim.ui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if not isinstance(self.screen, HomeScreen):
+            self.push_screen(HomeScreen())
+
+
+def run_app(workspace: Workspace) -> None:
+    """Build the services and run the app until the user quits."""
+    services = build_services(workspace)
+    try:
+        InterviewApp(services).run()
+    finally:
+        services.store.close()

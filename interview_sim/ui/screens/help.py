@@ -1,0 +1,55 @@
+"""Help: the keys and how an answer is scored."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Markdown
+
+from interview_sim.ui.screens.base import AppScreen
+
+HELP = """\
+# interview-sim
+
+## Home
+- **Enter**: start an interview on the selected bank
+- **r**: resume an unfinished session
+- **m**: download a speech model (the only time the app uses the network)
+- **,**: settings · **?** or **F1**: this help · **q** or **ctrl+q**: quit
+- **ctrl+p**: command palette
+
+## Interview
+- **ctrl+s**: done answering (voice: stop listening now; typed: submit)
+- **ctrl+r**: repeat the question · **ctrl+t**: hint (a hinted concept earns half its weight)
+- **ctrl+n**: skip · **ctrl+b**: pause · **Esc**: quit (the session is saved and can be resumed)
+
+In voice mode the microphone opens only after the interviewer has finished speaking and the think
+time has passed. The answer ends when you press ctrl+s, after a stretch of silence, or at the time
+limit.
+
+## Feedback
+- **Enter**: next question (or answer the follow-up) · **s**: skip the follow-up
+- **a**: show the reference answer · **r**: try the question again · **Esc**: quit
+
+## How answers are scored
+Each rubric concept you show earns its weight; the score is the share of the total weight found.
+Missing a required concept caps the score at 40; each misconception costs 15 points. Rubrics are
+YAML files in your workspace's `banks/` folder: edit them to say what a good answer is.
+"""
+
+
+class HelpScreen(AppScreen[None]):
+    """Keys and scoring rules."""
+
+    BINDINGS = [Binding("escape", "close", "Close", show=True),
+                Binding("q", "close", "Close", show=False)]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="help-body"):
+            yield Markdown(HELP)
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
