@@ -32,9 +32,7 @@ def load_bank_cached(path: Path) -> Bank:
         data = path.read_bytes()
     except OSError as exc:
         raise BankError([Problem(str(path), 1, 1, f"cannot read: {exc.strerror}")]) from None
-    key = hashlib.sha256(
-        data + f"|{SCHEMA_VERSION}|{__version__}|{path.stem}".encode()
-    ).hexdigest()
+    key = hashlib.sha256(data + f"|{SCHEMA_VERSION}|{__version__}|{path.stem}".encode()).hexdigest()
     entry = cache_dir() / "banks" / f"{key}.json"
     try:
         return Bank.model_validate_json(entry.read_bytes())

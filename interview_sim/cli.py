@@ -23,12 +23,14 @@ OPTIONAL_COMMAND_MODULES = (
 )
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h",
-                                                                                  "--help"]})
-@click.option("--workspace", type=click.Path(path_type=Path, file_okay=False),
-              envvar="INTERVIEW_SIM_HOME",
-              help="Workspace folder with banks/ and sessions/ (default: the current folder"
-              " when it has banks/, else your user data folder).")
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--workspace",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="INTERVIEW_SIM_HOME",
+    help="Workspace folder with banks/ and sessions/ (default: the current folder"
+    " when it has banks/, else your user data folder).",
+)
 @click.version_option(__version__, prog_name="interview-sim")
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path | None) -> None:
@@ -44,8 +46,10 @@ def cli(ctx: click.Context, workspace: Path | None) -> None:
 def run_tui(ctx: click.Context) -> None:
     """Start the terminal app on the workspace."""
     if not sys.stdout.isatty() or not sys.stdin.isatty():
-        fail("the terminal app needs a terminal; for scripts use `interview-sim interview"
-             " --plain --bank BANK`")
+        fail(
+            "the terminal app needs a terminal; for scripts use `interview-sim interview"
+            " --plain --bank BANK`"
+        )
     workspace = workspace_of(ctx)
     from interview_sim.ui.app import run_app
 

@@ -49,7 +49,9 @@ def load_settings(workspace: Path) -> Settings:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SettingsError(f"{path}: cannot read settings: {exc}. Fix or delete the file.") from exc
+        raise SettingsError(
+            f"{path}: cannot read settings: {exc}. Fix or delete the file."
+        ) from exc
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:

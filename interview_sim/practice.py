@@ -83,8 +83,12 @@ def concept_dicts(result: ScoreResult) -> list[dict[str, Any]]:
 def misconception_dicts(result: ScoreResult) -> list[dict[str, Any]]:
     """Misconceptions as plain dicts."""
     return [
-        {"name": m.name, "correction": m.correction, "evidence": list(m.evidence),
-         "spans": [list(s) for s in m.spans]}
+        {
+            "name": m.name,
+            "correction": m.correction,
+            "evidence": list(m.evidence),
+            "spans": [list(s) for s in m.spans],
+        }
         for m in result.misconceptions
     ]
 
@@ -121,8 +125,9 @@ class PracticeSession:
     ) -> PracticeSession:
         """Pick the questions and open a session in the store."""
         stats = store.question_stats(bank.id)
-        last_scores = {q: float(s["last_score"]) for q, s in stats.items()
-                       if s.get("last_score") is not None}
+        last_scores = {
+            q: float(s["last_score"]) for q, s in stats.items() if s.get("last_score") is not None
+        }
         due: dict[str, datetime | None] = {}
         if order == "due":
             for q in bank.questions:
@@ -141,14 +146,20 @@ class PracticeSession:
         )
         by_id = {q.id: q for q in bank.questions}
         session_id = store.start_session(
-            bank=bank.id, bank_title=bank.title, mode=mode, planned=ids, order_kind=order,
-            seed=seed, settings=settings,
+            bank=bank.id,
+            bank_title=bank.title,
+            mode=mode,
+            planned=ids,
+            order_kind=order,
+            seed=seed,
+            settings=settings,
         )
         return cls(store, bank, [by_id[i] for i in ids], session_id, mode, probes)
 
     @classmethod
-    def resume(cls, store: SessionStore, bank: Bank, session_id: int,
-               probes: bool = True) -> PracticeSession:
+    def resume(
+        cls, store: SessionStore, bank: Bank, session_id: int, probes: bool = True
+    ) -> PracticeSession:
         """Carry on an interrupted session from its first unanswered question."""
         row = store.session(session_id)
         if row is None:
@@ -208,22 +219,25 @@ class PracticeSession:
         question = self.current
         if question is None:
             raise RuntimeError("the interview is over")
-        feedback = self._score_and_store(question, text, words, audio_path, duration,
-                                         position=self.position + 1, is_probe=False)
+        feedback = self._score_and_store(
+            question, text, words, audio_path, duration, position=self.position + 1, is_probe=False
+        )
         if feedback.probe and feedback.probe_concept:
             self._pending_probe = (question, feedback.probe, text, self.position + 1)
         else:
             self._advance()
         return feedback
 
-    def _submit_probe(self, text: str, words: Sequence[Word], audio_path: str | None,
-                      duration: float | None) -> Feedback:
+    def _submit_probe(
+        self, text: str, words: Sequence[Word], audio_path: str | None, duration: float | None
+    ) -> Feedback:
         assert self._pending_probe is not None
         question, _probe, earlier, position = self._pending_probe
         self._pending_probe = None
         combined = f"{earlier}\n{text}"
-        feedback = self._score_and_store(question, combined, words, audio_path, duration,
-                                         position=position, is_probe=True)
+        feedback = self._score_and_store(
+            question, combined, words, audio_path, duration, position=position, is_probe=True
+        )
         self._advance()
         return feedback
 
@@ -253,9 +267,17 @@ class PracticeSession:
         self.store.record_answer(
             self.session_id,
             AnswerRecord(
-                position=self.position + 1, bank=self.bank.id, question_id=question.id,
-                question_number=question.number, topic=question.topic, prompt=question.prompt,
-                transcript="", mode=self.mode, score=None, band="skipped", skipped=True,
+                position=self.position + 1,
+                bank=self.bank.id,
+                question_id=question.id,
+                question_number=question.number,
+                topic=question.topic,
+                prompt=question.prompt,
+                transcript="",
+                mode=self.mode,
+                score=None,
+                band="skipped",
+                skipped=True,
             ),
         )
         self._advance()
@@ -282,15 +304,28 @@ class PracticeSession:
         answer_id = self.store.record_answer(
             self.session_id,
             AnswerRecord(
-                position=position, bank=self.bank.id, question_id=question.id,
-                question_number=question.number, topic=question.topic, prompt=question.prompt,
-                transcript=text, mode=self.mode, score=result.score, band=result.band,
-                coverage=result.coverage, capped=result.capped, penalty=result.penalty,
-                concepts=concept_dicts(result), misconceptions=misconception_dicts(result),
+                position=position,
+                bank=self.bank.id,
+                question_id=question.id,
+                question_number=question.number,
+                topic=question.topic,
+                prompt=question.prompt,
+                transcript=text,
+                mode=self.mode,
+                score=result.score,
+                band=result.band,
+                coverage=result.coverage,
+                capped=result.capped,
+                penalty=result.penalty,
+                concepts=concept_dicts(result),
+                misconceptions=misconception_dicts(result),
                 delivery=asdict(delivery),
                 words=[{"w": w.text, "s": w.start, "e": w.end, "c": w.conf} for w in words],
-                hints=list(self.hinted), rubric_hash=result.rubric_hash, audio_path=audio_path,
-                duration_s=spoken, is_probe=is_probe,
+                hints=list(self.hinted),
+                rubric_hash=result.rubric_hash,
+                audio_path=audio_path,
+                duration_s=spoken,
+                is_probe=is_probe,
             ),
         )
         probe, concept = (None, None) if is_probe else self._choose_probe(result)
@@ -322,8 +357,14 @@ class PracticeSession:
         for answer in row["answers"]:
             finals[answer["position"]] = answer  # a probe answer replaces the first score
         rows = tuple(
-            SummaryRow(a["question_number"], a["question_id"], a["topic"] or "", a["score"],
-                       a["band"] or "", bool(a["skipped"]))
+            SummaryRow(
+                a["question_number"],
+                a["question_id"],
+                a["topic"] or "",
+                a["score"],
+                a["band"] or "",
+                bool(a["skipped"]),
+            )
             for _, a in sorted(finals.items())
         )
         by_topic: dict[str, list[int]] = {}

@@ -81,10 +81,15 @@ def main() -> int:
             cross_worst = max(cross_worst, s)
             if s > CROSS_MAX:
                 cross_fail += 1
-                found = [c.name + "=" + "/".join(c.evidence)
-                         for c in rubrics[q.id].score(other.reference).concepts if c.matched]
-                print(f"cross Q{other.number} reference on Q{q.number} rubric: {s} > {CROSS_MAX};"
-                      f" matched {found}")
+                found = [
+                    c.name + "=" + "/".join(c.evidence)
+                    for c in rubrics[q.id].score(other.reference).concepts
+                    if c.matched
+                ]
+                print(
+                    f"cross Q{other.number} reference on Q{q.number} rubric: {s} > {CROSS_MAX};"
+                    f" matched {found}"
+                )
     failures += cross_fail
     for sample_file in args.samples:
         items = YAML(typ="safe").load(sample_file.read_text(encoding="utf-8")) or []
@@ -95,12 +100,17 @@ def main() -> int:
                 failures += 1
                 continue
             r = rubrics[q.id]
-            s = {k: r.score(str(item[k])).score for k in ("strong", "partial", "wrong",
-                                                          "recognised")}
-            ok = s["strong"] > s["partial"] > s["wrong"] and abs(
-                s["recognised"] - s["strong"]) <= RECOGNISED_GAP
-            line = (f"sample Q{q.number}: strong {s['strong']} partial {s['partial']} wrong"
-                    f" {s['wrong']} recognised {s['recognised']}")
+            s = {
+                k: r.score(str(item[k])).score for k in ("strong", "partial", "wrong", "recognised")
+            }
+            ok = (
+                s["strong"] > s["partial"] > s["wrong"]
+                and abs(s["recognised"] - s["strong"]) <= RECOGNISED_GAP
+            )
+            line = (
+                f"sample Q{q.number}: strong {s['strong']} partial {s['partial']} wrong"
+                f" {s['wrong']} recognised {s['recognised']}"
+            )
             if not ok:
                 failures += 1
                 rec = r.score(str(item["recognised"]))

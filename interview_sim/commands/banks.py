@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from interview_sim.commands.common import echo_json, fail, find_bank, load_banks, table, workspace_of
+from interview_sim.commands.common import (
+    echo_json,
+    fail,
+    find_bank,
+    load_banks,
+    table,
+    workspace_of,
+)
 from interview_sim.core.bank_loader import BankError, load_bank_file
 
 
@@ -24,14 +31,26 @@ def list_banks(ctx: click.Context, as_json: bool) -> None:
     every = list(found.banks.values())
     if as_json:
         items = [
-            {"id": b.id, "title": b.title, "questions": len(b.questions), "topics": b.topics,
-             "path": str(found.paths[b.id])}
+            {
+                "id": b.id,
+                "title": b.title,
+                "questions": len(b.questions),
+                "topics": b.topics,
+                "path": str(found.paths[b.id]),
+            }
             for b in every
         ]
         echo_json({"banks": items, "problems": [str(p) for p in found.problems]})
         return
-    rows = [[b.id, b.title[:40], str(len(b.questions)), ", ".join(b.topics[:3])
-             + (" ..." if len(b.topics) > 3 else "")] for b in every]
+    rows = [
+        [
+            b.id,
+            b.title[:40],
+            str(len(b.questions)),
+            ", ".join(b.topics[:3]) + (" ..." if len(b.topics) > 3 else ""),
+        ]
+        for b in every
+    ]
     click.echo(table(rows, ["id", "title", "questions", "topics"]))
     for problem in found.problems:
         click.echo(f"warning: {problem}", err=True)

@@ -36,8 +36,13 @@ def _read_line() -> str | None:
 @click.command()
 @click.option("--plain", is_flag=True, help="Plain text over stdin/stdout (no TUI).")
 @click.option("--bank", "bank_id", help="Bank id.")
-@click.option("--count", default=5, show_default=True, type=click.IntRange(1, 500),
-              help="Number of questions.")
+@click.option(
+    "--count",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1, 500),
+    help="Number of questions.",
+)
 @click.option("--order", type=click.Choice(ORDERS), default="random", show_default=True)
 @click.option("--seed", type=int, help="Seed for the random order (repeatable interviews).")
 @click.option("--resume", "resume_id", type=int, help="Resume an interrupted session by id.")
@@ -67,14 +72,16 @@ def interview(
             fail(f"no session {resume_id} (see `interview-sim sessions list`)")
         bank = find_bank(banks, row["bank"])
         session = PracticeSession.resume(store, bank, resume_id, probes=not no_probes)
-        click.echo(f"Resuming session {resume_id} at question {session.position + 1}"
-                   f" of {session.total}.")
+        click.echo(
+            f"Resuming session {resume_id} at question {session.position + 1} of {session.total}."
+        )
     else:
         if not bank_id:
             fail("give --bank BANK (see `interview-sim banks list`)")
         bank = find_bank(banks, bank_id)
-        session = PracticeSession.start(store, bank, count=count, order=order, seed=seed,
-                                        mode="plain", probes=not no_probes)
+        session = PracticeSession.start(
+            store, bank, count=count, order=order, seed=seed, mode="plain", probes=not no_probes
+        )
         click.echo(f"Session {session.session_id}: {session.total} questions from {bank.title}.")
     click.echo(COMMANDS_HELP)
     while session.current is not None:
@@ -83,13 +90,17 @@ def interview(
         if probe:
             click.echo(f"\nFollow-up: {probe}")
         else:
-            click.echo(f"\nQuestion {session.position + 1}/{session.total}"
-                       f" [{question.topic}, {question.difficulty}]: {question.prompt.strip()}")
+            click.echo(
+                f"\nQuestion {session.position + 1}/{session.total}"
+                f" [{question.topic}, {question.difficulty}]: {question.prompt.strip()}"
+            )
         line = _read_line()
         if line is None or line.strip() == ":quit":
             session.interrupt()
-            click.echo(f"\nStopped. Resume with: interview-sim interview --plain --resume"
-                       f" {session.session_id}")
+            click.echo(
+                f"\nStopped. Resume with: interview-sim interview --plain --resume"
+                f" {session.session_id}"
+            )
             return
         answer = line.strip()
         if answer == ":hint":
@@ -106,11 +117,15 @@ def interview(
             continue
         _print_feedback(session.submit(answer))
     summary = session.finish()
-    click.echo(f"\nSession {summary.session_id} done. Score: "
-               + (f"{summary.score:.0f}" if summary.score is not None else "-"))
+    click.echo(
+        f"\nSession {summary.session_id} done. Score: "
+        + (f"{summary.score:.0f}" if summary.score is not None else "-")
+    )
     for item in summary.rows:
-        click.echo(f"  Q{item.number:<4} {item.topic[:28]:<28} "
-                   + ("skipped" if item.skipped else f"{item.score:>3} {item.band}"))
+        click.echo(
+            f"  Q{item.number:<4} {item.topic[:28]:<28} "
+            + ("skipped" if item.skipped else f"{item.score:>3} {item.band}")
+        )
     if summary.strongest:
         click.echo("Strongest: " + ", ".join(summary.strongest))
     if summary.weakest:

@@ -25,8 +25,9 @@ from interview_sim.core.transcript import Transcript
 from interview_sim.practice import concept_dicts, misconception_dicts
 
 
-def score_payload(bank: Bank, question: Question, result: ScoreResult,
-                  delivery: Delivery) -> dict[str, Any]:
+def score_payload(
+    bank: Bank, question: Question, result: ScoreResult, delivery: Delivery
+) -> dict[str, Any]:
     """The documented JSON shape of a scored answer."""
     return {
         "bank": bank.id,
@@ -49,32 +50,49 @@ def _print_human(question: Question, text: str, result: ScoreResult, delivery: D
     click.echo(f"Score {result.score}/100 ({result.band})")
     for concept in result.concepts:
         mark = "found" if concept.matched else "missed"
-        detail = ", ".join(f'"{e}"' for e in concept.evidence) if concept.matched else (
-            concept.meaning
+        detail = (
+            ", ".join(f'"{e}"' for e in concept.evidence) if concept.matched else (concept.meaning)
         )
-        click.echo(f"  [{mark:>6}] {concept.name} (weight {concept.weight:g}"
-                   f"{', required' if concept.required else ''}): {detail}")
+        click.echo(
+            f"  [{mark:>6}] {concept.name} (weight {concept.weight:g}"
+            f"{', required' if concept.required else ''}): {detail}"
+        )
     for wrong in result.misconceptions:
         click.echo(f"  [ wrong] {wrong.name}: {wrong.correction}")
     for note in result.notes:
         click.echo(f"  note: {note}")
     pace = f", {delivery.words_per_minute:.0f} words/min" if delivery.words_per_minute else ""
-    click.echo(f"Delivery: {delivery.words} words{pace}, {delivery.fillers} fillers,"
-               f" {delivery.hedges} hedges, {delivery.long_pauses} long pauses")
+    click.echo(
+        f"Delivery: {delivery.words} words{pace}, {delivery.fillers} fillers,"
+        f" {delivery.hedges} hedges, {delivery.long_pauses} long pauses"
+    )
 
 
 @click.command()
 @click.option("--bank", "bank_id", help="Bank id (see `banks list`).")
-@click.option("--bank-file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Use this bank file instead of the workspace's banks.")
+@click.option(
+    "--bank-file",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Use this bank file instead of the workspace's banks.",
+)
 @click.option("--question", "question_key", help="Question id or number.")
 @click.option("--text", help="The answer text.")
-@click.option("--audio", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="A WAV file of the spoken answer (transcribed offline first).")
-@click.option("--model", "model_path", type=click.Path(path_type=Path),
-              help="Speech model folder for --audio.")
-@click.option("--batch", type=click.File("r", encoding="utf-8"),
-              help='JSON lines {"bank", "question", "text"}; "-" reads stdin.')
+@click.option(
+    "--audio",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="A WAV file of the spoken answer (transcribed offline first).",
+)
+@click.option(
+    "--model",
+    "model_path",
+    type=click.Path(path_type=Path),
+    help="Speech model folder for --audio.",
+)
+@click.option(
+    "--batch",
+    type=click.File("r", encoding="utf-8"),
+    help='JSON lines {"bank", "question", "text"}; "-" reads stdin.',
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def score(
@@ -108,8 +126,10 @@ def score(
         transcript = transcribe_for_command(ctx, audio, model_path)
     elif text is None:
         fail("give --text TEXT or --audio FILE.wav")
-    result = RubricCache().get(bank.id, question).score(
-        transcript.text, spoken_seconds=transcript.duration if transcript.words else None
+    result = (
+        RubricCache()
+        .get(bank.id, question)
+        .score(transcript.text, spoken_seconds=transcript.duration if transcript.words else None)
     )
     delivery = measure(transcript.text, transcript.words)
     if as_json:

@@ -22,25 +22,61 @@ def sessions() -> None:
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def list_sessions(ctx: click.Context, bank: str | None, status: str | None, search: str | None,
-                  limit: int, as_json: bool) -> None:
+def list_sessions(
+    ctx: click.Context,
+    bank: str | None,
+    status: str | None,
+    search: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
     """Sessions, newest first."""
     rows = open_store(ctx).list_sessions(limit=limit, bank=bank, status=status, search=search)
     if as_json:
-        echo_json([{k: r.get(k) for k in ("id", "bank", "bank_title", "mode", "status",
-                                          "started_at", "ended_at", "count", "answered",
-                                          "score")} for r in rows])
+        echo_json(
+            [
+                {
+                    k: r.get(k)
+                    for k in (
+                        "id",
+                        "bank",
+                        "bank_title",
+                        "mode",
+                        "status",
+                        "started_at",
+                        "ended_at",
+                        "count",
+                        "answered",
+                        "score",
+                    )
+                }
+                for r in rows
+            ]
+        )
         return
     if not rows:
-        click.echo("No sessions yet. Start one with `interview-sim` or"
-                   " `interview-sim interview --plain --bank BANK`.")
+        click.echo(
+            "No sessions yet. Start one with `interview-sim` or"
+            " `interview-sim interview --plain --bank BANK`."
+        )
         return
-    click.echo(table(
-        [[str(r["id"]), (r["started_at"] or "")[:16].replace("T", " "), r["bank"], r["mode"],
-          r["status"], f"{r['answered']}/{r['count']}",
-          "-" if r["score"] is None else f"{r['score']:.0f}"] for r in rows],
-        ["id", "started", "bank", "mode", "status", "answered", "score"],
-    ))
+    click.echo(
+        table(
+            [
+                [
+                    str(r["id"]),
+                    (r["started_at"] or "")[:16].replace("T", " "),
+                    r["bank"],
+                    r["mode"],
+                    r["status"],
+                    f"{r['answered']}/{r['count']}",
+                    "-" if r["score"] is None else f"{r['score']:.0f}",
+                ]
+                for r in rows
+            ],
+            ["id", "started", "bank", "mode", "status", "answered", "score"],
+        )
+    )
 
 
 @sessions.command("show")
@@ -60,10 +96,14 @@ def show(ctx: click.Context, session_id: int, as_json: bool) -> None:
 
 @sessions.command("export")
 @click.argument("session_ids", type=int, nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["md", "json", "csv"]), default="md",
-              show_default=True)
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write to this file instead of stdout.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "json", "csv"]), default="md", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to this file instead of stdout.",
+)
 @click.pass_context
 def export(ctx: click.Context, session_ids: tuple[int, ...], fmt: str, out: Path | None) -> None:
     """Export sessions as Markdown, JSON or CSV."""

@@ -32,8 +32,9 @@ def init(directory: Path) -> None:
     click.echo(f"Use it with: cd {workspace.root} && interview-sim")
 
 
-def _check(name: str, ok: bool, detail: str, fix: str = "", essential: bool = False
-           ) -> dict[str, object]:
+def _check(
+    name: str, ok: bool, detail: str, fix: str = "", essential: bool = False
+) -> dict[str, object]:
     return {"name": name, "ok": ok, "detail": detail, "fix": fix, "essential": essential}
 
 
@@ -47,21 +48,35 @@ def _database_check(path: Path) -> dict[str, object]:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        return _check("database", False, f"{path}: {exc}",
-                      "interview-sim doctor --reset-database (keeps the old file aside)", True)
+        return _check(
+            "database",
+            False,
+            f"{path}: {exc}",
+            "interview-sim doctor --reset-database (keeps the old file aside)",
+            True,
+        )
     mode = stat.S_IMODE(path.stat().st_mode)
     private = mode & 0o077 == 0
     if result != "ok":
-        return _check("database", False, f"{path}: {result}",
-                      "interview-sim doctor --reset-database (keeps the old file aside)", True)
-    return _check("database", private, f"{path}: ok, mode {mode:o}",
-                  "" if private else f"chmod 600 {path}")
+        return _check(
+            "database",
+            False,
+            f"{path}: {result}",
+            "interview-sim doctor --reset-database (keeps the old file aside)",
+            True,
+        )
+    return _check(
+        "database", private, f"{path}: ok, mode {mode:o}", "" if private else f"chmod 600 {path}"
+    )
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--reset-database", is_flag=True,
-              help="Move an unusable database aside (kept as *.broken-TIME) and start fresh.")
+@click.option(
+    "--reset-database",
+    is_flag=True,
+    help="Move an unusable database aside (kept as *.broken-TIME) and start fresh.",
+)
 @click.pass_context
 def doctor(ctx: click.Context, as_json: bool, reset_database: bool) -> None:
     """Check the set-up: Python, workspace, database, banks, speech out, microphone, model."""
@@ -75,31 +90,56 @@ def doctor(ctx: click.Context, as_json: bool, reset_database: bool) -> None:
                 extra = db.with_name(db.name + suffix)
                 if extra.exists():
                     os.replace(extra, aside.with_name(aside.name + suffix))
-            click.echo(f"Kept the old database as {aside}; a fresh one starts with the next"
-                       " session.")
+            click.echo(
+                f"Kept the old database as {aside}; a fresh one starts with the next session."
+            )
         else:
             click.echo("No database to reset.")
         return
-    checks = [_check("python", sys.version_info >= (3, 11), platform.python_version(),
-                     "install Python 3.11 or newer", True)]
+    checks = [
+        _check(
+            "python",
+            sys.version_info >= (3, 11),
+            platform.python_version(),
+            "install Python 3.11 or newer",
+            True,
+        )
+    ]
     writable = os.access(workspace.root, os.W_OK)
-    checks.append(_check("workspace", writable, str(workspace.root),
-                         "" if writable else "choose a writable folder with --workspace", True))
+    checks.append(
+        _check(
+            "workspace",
+            writable,
+            str(workspace.root),
+            "" if writable else "choose a writable folder with --workspace",
+            True,
+        )
+    )
     checks.append(_database_check(workspace.database_path))
     banks = load_banks(ctx)
-    checks.append(_check("banks", bool(banks.banks) and not banks.problems,
-                         f"{len(banks.banks)} banks, {len(banks.problems)} problems",
-                         "run `interview-sim banks validate`" if banks.problems else "",
-                         not banks.banks))
+    checks.append(
+        _check(
+            "banks",
+            bool(banks.banks) and not banks.problems,
+            f"{len(banks.banks)} banks, {len(banks.problems)} problems",
+            "run `interview-sim banks validate`" if banks.problems else "",
+            not banks.banks,
+        )
+    )
     try:
         settings = load_settings(workspace.root)
         checks.append(_check("settings", True, "ok"))
     except SettingsError as exc:
         checks.append(_check("settings", False, str(exc), "fix or delete settings.toml"))
         settings = None
-    checks.append(_check("espeak-ng", shutil.which("espeak-ng") is not None,
-                         shutil.which("espeak-ng") or "not found",
-                         "sudo apt-get install espeak-ng (speech out)"))
+    checks.append(
+        _check(
+            "espeak-ng",
+            shutil.which("espeak-ng") is not None,
+            shutil.which("espeak-ng") or "not found",
+            "sudo apt-get install espeak-ng (speech out)",
+        )
+    )
     if settings is not None:
         from interview_sim.services import build_speech
 

@@ -86,9 +86,7 @@ def _walk(node: Any, depth: int = 0) -> Iterator[tuple[Any, int]]:
 
 def _check_shape(data: Any, file: str) -> None:
     """Refuse trees too deep or too large (alias bombs) before validating them."""
-    count = 0
-    for _, depth in _walk(data):
-        count += 1
+    for count, (_, depth) in enumerate(_walk(data), start=1):
         if depth > MAX_DEPTH:
             raise BankError([Problem(file, 1, 1, f"nesting deeper than {MAX_DEPTH} levels")])
         if count > MAX_NODES:
@@ -125,8 +123,8 @@ def _position(root: Any, loc: tuple[int | str, ...], at_key: bool = False) -> tu
         try:
             if isinstance(node, CommentedMap) and part in node:
                 nested = isinstance(node[part], (CommentedMap, CommentedSeq))
-                line, col = node.lc.key(part) if (nested or (last and at_key)) else node.lc.value(
-                    part
+                line, col = (
+                    node.lc.key(part) if (nested or (last and at_key)) else node.lc.value(part)
                 )
                 node = node[part]
             elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
@@ -231,8 +229,14 @@ def parse_bank(data: bytes | str, file: str, expected_id: str | None = None) -> 
             # first bad byte)
             col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1
             raise BankError(
-                [Problem(file, line, col, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save"
-                         " the file as UTF-8")]
+                [
+                    Problem(
+                        file,
+                        line,
+                        col,
+                        f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+                    )
+                ]
             ) from None
     else:
         text = data
@@ -268,8 +272,9 @@ def parse_bank(data: bytes | str, file: str, expected_id: str | None = None) -> 
     if expected_id is not None and bank.id != expected_id:
         line, col = root.lc.value("id")
         problems.append(
-            Problem(file, line + 1, col + 1, f"id {bank.id!r} must equal the file name"
-                    f" {expected_id!r}")
+            Problem(
+                file, line + 1, col + 1, f"id {bank.id!r} must equal the file name {expected_id!r}"
+            )
         )
     if problems:
         raise BankError(problems)

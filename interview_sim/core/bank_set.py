@@ -44,8 +44,9 @@ def load_bank_set(
             continue
         if bank.id in result.banks:
             result.problems.append(
-                Problem(str(path), 1, 1, f"bank id {bank.id!r} is also used by"
-                        f" {result.paths[bank.id]}")
+                Problem(
+                    str(path), 1, 1, f"bank id {bank.id!r} is also used by {result.paths[bank.id]}"
+                )
             )
             continue
         result.banks[bank.id] = bank

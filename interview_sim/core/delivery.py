@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from dataclasses import dataclass
 
 from interview_sim.core.normalize import raw_words
@@ -10,7 +11,9 @@ from interview_sim.core.transcript import Word
 
 LONG_PAUSE_SECONDS = 1.5
 
-SINGLE_FILLERS = frozenset("um umm uh uhh uhm er erm ah ahh hmm mm mhm".split())
+SINGLE_FILLERS = frozenset(
+    ["um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "ahh", "hmm", "mm", "mhm"]
+)
 MULTI_FILLERS: tuple[tuple[str, ...], ...] = (
     ("you", "know"),
     ("i", "mean"),
@@ -31,9 +34,27 @@ HEDGES: tuple[tuple[str, ...], ...] = (
 )
 # "like" is a filler only where it cannot be a verb or a comparison.
 _LIKE_BEFORE = frozenset(
-    "um uh so and but like was is were it s just really yeah okay well then".split()
+    [
+        "um",
+        "uh",
+        "so",
+        "and",
+        "but",
+        "like",
+        "was",
+        "is",
+        "were",
+        "it",
+        "s",
+        "just",
+        "really",
+        "yeah",
+        "okay",
+        "well",
+        "then",
+    ]
 )
-_NOT_FILLER_AFTER = frozenset("to a an the this that it these those".split())
+_NOT_FILLER_AFTER = frozenset(["to", "a", "an", "the", "this", "that", "it", "these", "those"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +104,12 @@ def measure(text: str, words: Sequence[Word] = ()) -> Delivery:
     fillers = _fillers(tokens)
     hedges = len(_count_phrases(tokens, HEDGES))
     if not words:
-        return Delivery(len(tokens), None, None, len(fillers), None, tuple(fillers), hedges, 0, None)
+        return Delivery(
+            len(tokens), None, None, len(fillers), None, tuple(fillers), hedges, 0, None
+        )
     duration = max(0.0, words[-1].end - words[0].start)
     minutes = duration / 60.0
-    gaps = [b.start - a.end for a, b in zip(words, words[1:], strict=False)]
+    gaps = [b.start - a.end for a, b in pairwise(words)]
     long_gaps = [g for g in gaps if g > LONG_PAUSE_SECONDS]
     return Delivery(
         words=len(tokens),

@@ -9,10 +9,25 @@ from collections.abc import Sequence
 from typing import Any
 
 CSV_COLUMNS = (
-    "session_id", "started_at", "bank", "position", "question_number", "question_id", "topic",
-    "score", "band", "skipped", "is_probe", "mode", "duration_s", "words_per_minute",
-    "fillers", "concepts_found", "concepts_missed", "transcript",
-)  # fmt: skip
+    "session_id",
+    "started_at",
+    "bank",
+    "position",
+    "question_number",
+    "question_id",
+    "topic",
+    "score",
+    "band",
+    "skipped",
+    "is_probe",
+    "mode",
+    "duration_s",
+    "words_per_minute",
+    "fillers",
+    "concepts_found",
+    "concepts_missed",
+    "transcript",
+)
 
 
 def to_json(sessions: Sequence[dict[str, Any]]) -> str:
@@ -29,15 +44,28 @@ def to_csv(sessions: Sequence[dict[str, Any]]) -> str:
         for a in session.get("answers", []):
             concepts = a.get("concepts") or []
             delivery = a.get("delivery") or {}
-            writer.writerow([
-                session["id"], session.get("started_at"), a.get("bank"), a.get("position"),
-                a.get("question_number"), a.get("question_id"), a.get("topic"), a.get("score"),
-                a.get("band"), a.get("skipped"), a.get("is_probe"), a.get("mode"),
-                a.get("duration_s"), delivery.get("words_per_minute"), delivery.get("fillers"),
-                "; ".join(c["name"] for c in concepts if c.get("matched")),
-                "; ".join(c["name"] for c in concepts if not c.get("matched")),
-                a.get("transcript"),
-            ])  # fmt: skip
+            writer.writerow(
+                [
+                    session["id"],
+                    session.get("started_at"),
+                    a.get("bank"),
+                    a.get("position"),
+                    a.get("question_number"),
+                    a.get("question_id"),
+                    a.get("topic"),
+                    a.get("score"),
+                    a.get("band"),
+                    a.get("skipped"),
+                    a.get("is_probe"),
+                    a.get("mode"),
+                    a.get("duration_s"),
+                    delivery.get("words_per_minute"),
+                    delivery.get("fillers"),
+                    "; ".join(c["name"] for c in concepts if c.get("matched")),
+                    "; ".join(c["name"] for c in concepts if not c.get("matched")),
+                    a.get("transcript"),
+                ]
+            )
     return buffer.getvalue()
 
 
@@ -57,8 +85,10 @@ def to_markdown(sessions: Sequence[dict[str, Any]]) -> str:
         for a in s.get("answers", []):
             label = f"{a.get('question_number')}" + (" (follow-up)" if a.get("is_probe") else "")
             sc = "-" if a.get("score") is None else str(a.get("score"))
-            out.append(f"| {label} | {_cell(a.get('prompt'))} | {_cell(a.get('topic'))} | {sc}"
-                       f" | {a.get('band')} |")
+            out.append(
+                f"| {label} | {_cell(a.get('prompt'))} | {_cell(a.get('topic'))} | {sc}"
+                f" | {a.get('band')} |"
+            )
         out.append("")
         for a in s.get("answers", []):
             out.append(f"## Q{a.get('question_number')}: {(a.get('prompt') or '').strip()}")
@@ -74,8 +104,10 @@ def to_markdown(sessions: Sequence[dict[str, Any]]) -> str:
             for c in a.get("concepts") or []:
                 mark = "x" if c.get("matched") else " "
                 evidence = ", ".join(f'"{e}"' for e in c.get("evidence") or [])
-                out.append(f"- [{mark}] {c['name']}" + (f": {evidence}" if c.get("matched")
-                                                        and evidence else ""))
+                out.append(
+                    f"- [{mark}] {c['name']}"
+                    + (f": {evidence}" if c.get("matched") and evidence else "")
+                )
             for m in a.get("misconceptions") or []:
                 out.append(f"- misconception: {m['name']}: {m['correction']}")
             out.append("")

@@ -17,7 +17,12 @@ from rapidfuzz.distance import Levenshtein
 from interview_sim.core.normalize import NEGATORS, Tokens, canonical_words, raw_words
 
 GAP_WORDS = 8
-FUZZY_MIN_LEN = 6
+# A gap phrase "a ... b" does not reach across these: "bagging is parallel whereas boosting is
+# sequential" must not match "bagging ... sequential".
+CONTRASTS = frozenset(
+    ["whereas", "while", "whilst", "but", "unlike", "however", "although", "though", "versus", "vs"]
+)
+FUZZY_MIN_LEN = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +114,10 @@ class PreparedAnswer:
         """Whether a negating word stands within `window` tokens before token `first`."""
         return any(self._negates(i) for i in range(max(0, first - window), first))
 
+    def contrast_within(self, first: int, last: int) -> bool:
+        """Whether a word that turns to another subject ("whereas", "but") stands in the range."""
+        return any(w in CONTRASTS for w in self.raw[first:last])
+
     def negated_within(self, first: int, last: int) -> bool:
         """Whether a negating word stands inside the token range."""
         return any(self._negates(i) for i in range(first, last))
@@ -179,7 +188,7 @@ def _match_rest(
         return True
     part = rest[0]
     for start, end in answer.find(part, after):
-        if start - after > GAP_WORDS:
+        if start - after > GAP_WORDS or answer.contrast_within(after, start):
             return False
         ranges.append((start, end))
         if _match_rest(answer, rest[1:], end, ranges):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from interview_sim.core.bank_schema import Question, Rubric
 from interview_sim.core.matcher import (
@@ -226,9 +227,7 @@ class CompiledRubric:
             tuple(notes),
         )
 
-    def _misconceptions(
-        self, text: str, answer: PreparedAnswer
-    ) -> tuple[MisconceptionResult, ...]:
+    def _misconceptions(self, text: str, answer: PreparedAnswer) -> tuple[MisconceptionResult, ...]:
         found: list[MisconceptionResult] = []
         for item in self.misconceptions:
             for phrase in item.phrases:
@@ -236,7 +235,7 @@ class CompiledRubric:
                 if not ranges:
                     continue
                 first = ranges[0][0]
-                gaps = zip(ranges, ranges[1:], strict=False)
+                gaps = pairwise(ranges)
                 if answer.negated_before(first) or any(
                     answer.negated_within(a[1], b[0]) for a, b in gaps
                 ):

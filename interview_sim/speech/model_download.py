@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 import zipfile
 from collections.abc import Callable
-from http.client import HTTPResponse
+from http.client import HTTPException, HTTPResponse
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -108,7 +108,7 @@ def _fetch(url: str, part: Path, expected: int, progress: Progress | None, timeo
             part.unlink()  # the server disowns our partial file: start over
             return _fetch(url, part, expected, progress, timeout)
         raise DownloadError(f"{url}: HTTP {exc.code} {exc.reason}", _RETRY_FIX) from exc
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
         raise DownloadError(f"cannot reach {url}: {reason}", _RETRY_FIX) from exc
     with response:
@@ -158,7 +158,7 @@ def _copy(
                 break
             if progress:
                 progress(done, expected)
-    except (OSError, urllib.error.URLError) as exc:
+    except (OSError, urllib.error.URLError, HTTPException) as exc:
         out.flush()
         raise DownloadError(
             f"download of {url} broke off at {done} bytes: {exc}", _RETRY_FIX

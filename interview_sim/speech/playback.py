@@ -39,6 +39,10 @@ class PlaybackError(Exception):
         self.fix = fix
 
 
+class AudioFileError(PlaybackError):
+    """The file to play is missing or is not a PCM WAV file."""
+
+
 @dataclass(frozen=True, slots=True)
 class AudioFormat:
     """Interleaved PCM as WAV files hold it: 8-bit unsigned, or 16/24/32-bit signed."""
@@ -122,7 +126,9 @@ def load_sounddevice() -> Any:
     try:
         import sounddevice
     except OSError as exc:  # the wheel does not bundle PortAudio on Linux
-        raise PlaybackError(f"the PortAudio library was not found ({exc})", portaudio_fix()) from exc
+        raise PlaybackError(
+            f"the PortAudio library was not found ({exc})", portaudio_fix()
+        ) from exc
     except ImportError as exc:
         raise PlaybackError(
             "the sounddevice package is not installed", pip_fix("sounddevice>=0.5,<0.6")
@@ -342,9 +348,9 @@ def _open_wav(path: Path) -> wave.Wave_read:
     try:
         return wave.open(str(path), "rb")
     except FileNotFoundError as exc:
-        raise PlaybackError(f"{path}: no such file") from exc
+        raise AudioFileError(f"{path}: no such file") from exc
     except (wave.Error, EOFError, OSError) as exc:
-        raise PlaybackError(f"{path}: not a PCM WAV file ({exc})") from exc
+        raise AudioFileError(f"{path}: not a PCM WAV file ({exc})") from exc
 
 
 def _wav_blocks(wav: wave.Wave_read, frames: int) -> Iterator[bytes]:

@@ -180,7 +180,7 @@ class SpeechModel:
     _shared_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, path: Path, *, probe: bool = True, quiet_fd2: bool = False) -> None:
-        self.path = Path(path).expanduser().absolute()
+        self.path = Path(path).expanduser().resolve()
         self.probe = probe
         self.quiet_fd2 = quiet_fd2
         self.load_seconds: float | None = None
@@ -191,7 +191,7 @@ class SpeechModel:
     @classmethod
     def shared(cls, path: Path, *, probe: bool = True, quiet_fd2: bool = False) -> SpeechModel:
         """The process-wide instance for this folder."""
-        key = str(Path(path).expanduser().absolute())
+        key = str(Path(path).expanduser().resolve())
         with cls._shared_lock:
             model = cls._shared.get(key)
             if model is None:

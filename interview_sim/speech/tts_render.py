@@ -199,7 +199,9 @@ def _voices(engine: Any) -> list[VoiceInfo]:
             VoiceInfo(
                 str(voice.id),
                 str(voice.name or voice.id),
-                tuple(x.decode("utf-8", "replace") if isinstance(x, bytes) else str(x) for x in langs),
+                tuple(
+                    x.decode("utf-8", "replace") if isinstance(x, bytes) else str(x) for x in langs
+                ),
             )
         )
     return found

@@ -8,7 +8,7 @@ import socket
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,10 +65,8 @@ _JSON_COLUMNS = ("concepts", "misconceptions", "delivery", "words", "hints", "pl
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
     for key in _JSON_COLUMNS:
         if key in row and isinstance(row[key], str):
-            try:
+            with suppress(json.JSONDecodeError):
                 row[key] = json.loads(row[key])
-            except json.JSONDecodeError:
-                pass
     return row
 
 
@@ -178,8 +176,13 @@ class SessionStore:
         with self._tx() as db:
             db.table("sessions").update(
                 session_id,
-                {"status": "active", "pid": os.getpid(), "host": socket.gethostname(),
-                 "updated_at": now_iso(), "ended_at": None},
+                {
+                    "status": "active",
+                    "pid": os.getpid(),
+                    "host": socket.gethostname(),
+                    "updated_at": now_iso(),
+                    "ended_at": None,
+                },
             )
 
     def finish_session(self, session_id: int, status: str = "finished") -> None:
@@ -325,8 +328,10 @@ class SessionStore:
                 )
                 if r["audio_path"]
             ]
-            ids = [r["id"] for r in db.query("select id from answers where session_id = ?",
-                                              [session_id])]
+            ids = [
+                r["id"]
+                for r in db.query("select id from answers where session_id = ?", [session_id])
+            ]
             for answer_id in ids:
                 db.execute("delete from grades where answer_id = ?", [answer_id])
                 db.execute("delete from score_history where answer_id = ?", [answer_id])
@@ -351,8 +356,9 @@ class SessionStore:
             raise ValueError("a grade is between 0 and 5")
         with self._tx() as db:
             table = db.table("grades")
-            table.insert({"answer_id": answer_id, "grade": grade, "note": note,
-                          "created_at": now_iso()})
+            table.insert(
+                {"answer_id": answer_id, "grade": grade, "note": note, "created_at": now_iso()}
+            )
             return int(cast(int, table.last_pk))
 
     def attempts(self, bank: str, question_id: str) -> list[dict[str, Any]]:

@@ -46,8 +46,13 @@ class InterviewApp(App[None]):
         if self._speech_builder is not None:
             self.build_engines()
 
-    @work(thread=True, group="engines", exclusive=True, exit_on_error=False,
-          description="building speech engines")
+    @work(
+        thread=True,
+        group="engines",
+        exclusive=True,
+        exit_on_error=False,
+        description="building speech engines",
+    )
     def build_engines(self) -> None:
         """Build the real speaker and listener off the UI thread (it may take seconds)."""
         assert self._speech_builder is not None
@@ -67,13 +72,18 @@ class InterviewApp(App[None]):
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
-            self.notify(f"{event.worker.description or event.worker.name}: {event.worker.error}",
-                        title="Something went wrong", severity="error", timeout=8)
+            self.notify(
+                f"{event.worker.description or event.worker.name}: {event.worker.error}",
+                title="Something went wrong",
+                severity="error",
+                timeout=8,
+            )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Settings", "Voice, speed, model, time limits, recordings",
-                            self.action_settings)
+        yield SystemCommand(
+            "Settings", "Voice, speed, model, time limits, recordings", self.action_settings
+        )
         yield SystemCommand("Help", "Keys and how scoring works", self.action_help)
         yield SystemCommand("Home", "Back to the list of banks", self.action_home)
 

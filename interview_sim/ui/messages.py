@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from interview_sim.speech.protocols import ListenResult, Listener, Speaker
+from interview_sim.speech.protocols import Listener, ListenResult, Speaker
 
 
 @dataclass

@@ -97,7 +97,7 @@ def _loaded_korean_model(path: Path) -> SpeechModel:
 @pytest.fixture(scope="session")
 def ko_model_path() -> Path:
     """Path of the real Korean model (not loaded)."""
-    return korean_model_path().absolute()
+    return korean_model_path().resolve()
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,12 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import click
 import pytest
+from click.testing import CliRunner
 
+from interview_sim.commands import speech_in
+from interview_sim.config import load_settings
 from interview_sim.speech import model_download, models
 from interview_sim.speech.model_download import DownloadError, download_model, unsafe_member
 from interview_sim.speech.models import (
@@ -329,3 +333,48 @@ def test_manifest_of_a_model_not_installed_by_us_is_empty(tmp_path: Path) -> Non
     assert models.InstalledModel("x", folder, None).manifest == {}
     (folder / models.MANIFEST).write_text(json.dumps({"sha256": "ab"}))
     assert models.InstalledModel("x", folder, None).manifest == {"sha256": "ab"}
+
+
+def test_cli_download_use_remove_and_ctrl_c(
+    server: tuple[str, Served], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base, served = server
+    data = build_zip("vosk-model-cli-0.1")
+    served.files["vosk-model-cli-0.1.zip"] = data
+    catalogue = (*CATALOGUE, entry_for("vosk-model-cli-0.1", data))
+    monkeypatch.setattr(models, "CATALOGUE", catalogue)
+    monkeypatch.setattr(speech_in, "CATALOGUE", catalogue)
+    monkeypatch.setenv(models.MIRROR_ENV, base)
+
+    @click.group()
+    @click.pass_context
+    def cli(ctx: click.Context) -> None:
+        ctx.obj = {"workspace": tmp_path}
+
+    speech_in.register(cli)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    code, out, err = run("model", "download", "vosk-model-cli-0.1")
+    assert code == 0, err
+    assert "installed vosk-model-cli-0.1" in out and "sha256 " in out
+    assert "vosk-model-cli-0.1" in err  # the progress bar's label, on stderr
+    listed = {row["name"]: row for row in json.loads(run("model", "list", "--json")[1])}
+    assert listed["vosk-model-cli-0.1"]["installed"] == "yes"
+    assert run("model", "use", "vosk-model-cli-0.1")[0] == 0
+    assert load_settings(tmp_path).speech_model == "vosk-model-cli-0.1"
+    code, _, err = run("model", "download", "vosk-model-cli-0.1")
+    assert code == 1 and "already installed" in err
+    assert run("model", "remove", "vosk-model-cli-0.1")[0] == 0
+    code, _, err = run("model", "remove", "vosk-model-cli-0.1")
+    assert code == 1 and "not installed" in err
+
+    def interrupted(*_args: object, **_kwargs: object) -> Path:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(speech_in, "download_model", interrupted)
+    code, _, err = run("model", "download", "vosk-model-cli-0.1")
+    assert code == 1 and "Run the same command again to resume" in err
+    assert len(err.strip().splitlines()) == 1

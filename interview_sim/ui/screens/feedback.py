@@ -56,8 +56,14 @@ def feedback_renderable(feedback: Feedback, show_reference: bool) -> Group:
         name = c.name + (" (required)" if c.required else "") + (" (hint)" if c.hinted else "")
         detail = ", ".join(f"“{e}”" for e in c.evidence) if c.matched else c.meaning
         concepts.add_row(mark, name, detail)
-    parts: list[object] = [head, Text(""), Text("Your answer", style="bold"),
-                           highlighted_transcript(feedback.text, result), Text(""), concepts]
+    parts: list[object] = [
+        head,
+        Text(""),
+        Text("Your answer", style="bold"),
+        highlighted_transcript(feedback.text, result),
+        Text(""),
+        concepts,
+    ]
     if result.misconceptions:
         wrong = Text("\nMisconceptions\n", style="bold red")
         for m in result.misconceptions:

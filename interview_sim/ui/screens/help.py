@@ -42,8 +42,10 @@ YAML files in your workspace's `banks/` folder: edit them to say what a good ans
 class HelpScreen(AppScreen[None]):
     """Keys and scoring rules."""
 
-    BINDINGS = [Binding("escape", "close", "Close", show=True),
-                Binding("q", "close", "Close", show=False)]
+    BINDINGS = [
+        Binding("escape", "close", "Close", show=True),
+        Binding("q", "close", "Close", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()

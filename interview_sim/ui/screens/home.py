@@ -36,11 +36,13 @@ class HomeScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Choose a question bank and press Enter to start an interview.",
-                     id="home-title")
+        yield Static(
+            "Choose a question bank and press Enter to start an interview.", id="home-title"
+        )
         yield DataTable(id="banks", cursor_type="row", zebra_stripes=True)
-        yield Static("Unfinished sessions (r to resume)", classes="section-title",
-                     id="resume-title")
+        yield Static(
+            "Unfinished sessions (r to resume)", classes="section-title", id="resume-title"
+        )
         yield DataTable(id="resume", cursor_type="row")
         yield StatusLine(id="status")
         yield Footer()
@@ -52,8 +54,9 @@ class HomeScreen(AppScreen[None]):
         self.refresh_tables()
         self.refresh_status()
         for problem in self.services.banks.problems[:3]:
-            self.notify(str(problem), title="A bank file has problems", severity="warning",
-                        timeout=10)
+            self.notify(
+                str(problem), title="A bank file has problems", severity="warning", timeout=10
+            )
         banks.focus()
 
     def on_unmount(self) -> None:
@@ -73,8 +76,13 @@ class HomeScreen(AppScreen[None]):
         for bank in services.banks.banks.values():
             last = services.store.last_session_score(bank.id)
             topics = ", ".join(bank.topics[:3]) + (" ..." if len(bank.topics) > 3 else "")
-            banks.add_row(bank.title, str(len(bank.questions)), topics,
-                          "-" if last is None else f"{last:.0f}", key=bank.id)
+            banks.add_row(
+                bank.title,
+                str(len(bank.questions)),
+                topics,
+                "-" if last is None else f"{last:.0f}",
+                key=bank.id,
+            )
         resume = self.query_one("#resume", DataTable)
         resume.clear(columns=True)
         resume.add_column("Session", width=8)
@@ -83,9 +91,13 @@ class HomeScreen(AppScreen[None]):
         resume.add_column("Answered", width=9)
         rows = services.store.resumable()
         for row in rows[:5]:
-            resume.add_row(str(row["id"]), row["bank_title"] or row["bank"],
-                           (row["started_at"] or "")[:16].replace("T", " "),
-                           f"{row['answered']}/{row['count']}", key=str(row["id"]))
+            resume.add_row(
+                str(row["id"]),
+                row["bank_title"] or row["bank"],
+                (row["started_at"] or "")[:16].replace("T", " "),
+                f"{row['answered']}/{row['count']}",
+                key=str(row["id"]),
+            )
         resume.display = bool(rows)
         self.query_one("#resume-title").display = bool(rows)
 
@@ -104,8 +116,7 @@ class HomeScreen(AppScreen[None]):
     def action_start(self) -> None:
         banks = self.query_one("#banks", DataTable)
         if banks.row_count == 0:
-            self.notify("No banks in this workspace: add YAML files to banks/.",
-                        severity="warning")
+            self.notify("No banks in this workspace: add YAML files to banks/.", severity="warning")
             return
         key = banks.coordinate_to_cell_key(banks.cursor_coordinate).row_key.value
         bank = self.services.banks.get(str(key))
@@ -122,15 +133,22 @@ class HomeScreen(AppScreen[None]):
         if choice is None:
             return
         session = PracticeSession.start(
-            self.services.store, choice.bank, count=choice.count, order=choice.order,
-            mode=choice.mode, probes=self.services.settings.follow_up_probes,
-            settings={"answer_seconds": choice.answer_seconds,
-                      "think_seconds": choice.think_seconds},
+            self.services.store,
+            choice.bank,
+            count=choice.count,
+            order=choice.order,
+            mode=choice.mode,
+            probes=self.services.settings.follow_up_probes,
+            settings={
+                "answer_seconds": choice.answer_seconds,
+                "think_seconds": choice.think_seconds,
+            },
         )
         self._open(session, choice.answer_seconds, choice.think_seconds)
 
-    def _open(self, session: PracticeSession, answer_seconds: int | None,
-              think_seconds: int) -> None:
+    def _open(
+        self, session: PracticeSession, answer_seconds: int | None, think_seconds: int
+    ) -> None:
         from interview_sim.ui.screens.interview import InterviewScreen
 
         self.app.push_screen(InterviewScreen(session, answer_seconds, think_seconds))
@@ -148,11 +166,15 @@ class HomeScreen(AppScreen[None]):
         if bank is None:
             self.notify(f"The bank {row['bank']!r} is no longer in banks/.", severity="error")
             return
-        session = PracticeSession.resume(self.services.store, bank, int(str(key)),
-                                         probes=self.services.settings.follow_up_probes)
+        session = PracticeSession.resume(
+            self.services.store, bank, int(str(key)), probes=self.services.settings.follow_up_probes
+        )
         stored = row.get("settings") or {}
-        self._open(session, stored.get("answer_seconds"),
-                   int(stored.get("think_seconds", self.services.settings.think_seconds)))
+        self._open(
+            session,
+            stored.get("answer_seconds"),
+            int(stored.get("think_seconds", self.services.settings.think_seconds)),
+        )
 
     def action_download_model(self) -> None:
         from interview_sim.ui.screens.model_download import ModelDownloadScreen

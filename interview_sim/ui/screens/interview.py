@@ -49,8 +49,9 @@ class InterviewScreen(AppScreen[None]):
         Binding("escape", "quit_interview", "Quit", show=True, priority=True),
     ]
 
-    def __init__(self, session: PracticeSession, answer_seconds: int | None,
-                 think_seconds: int) -> None:
+    def __init__(
+        self, session: PracticeSession, answer_seconds: int | None, think_seconds: int
+    ) -> None:
         super().__init__()
         self.session = session
         self.answer_limit = answer_seconds
@@ -61,6 +62,7 @@ class InterviewScreen(AppScreen[None]):
         self._answer_started: float | None = None
         self._paused_at: float | None = None
         self._think_left = 0
+        self._answer_now = False
         self._ticker: Timer | None = None
 
     @property
@@ -100,6 +102,7 @@ class InterviewScreen(AppScreen[None]):
             self._finish()
             return
         self.token += 1
+        self._answer_now = False
         self._cancel_audio()
         probe = self.session.pending_probe
         text = probe or question.prompt.strip()
@@ -122,8 +125,13 @@ class InterviewScreen(AppScreen[None]):
             self._set_state("Type your answer, then ctrl+s.")
         self.speak(text, self.token)
 
-    @work(thread=True, group="tts", exclusive=True, exit_on_error=False,
-          description="speaking the question")
+    @work(
+        thread=True,
+        group="tts",
+        exclusive=True,
+        exit_on_error=False,
+        description="speaking the question",
+    )
     def speak(self, text: str, token: int) -> None:
         """Speak in a worker; the microphone waits for QuestionSpoken."""
         self.services.speaker.speak(text)
@@ -132,7 +140,10 @@ class InterviewScreen(AppScreen[None]):
     def on_question_spoken(self, message: QuestionSpoken) -> None:
         if message.token != self.token or not self.voice or self.state == "paused":
             return
-        if self.state.startswith("The interviewer"):
+        if self._answer_now:
+            self._answer_now = False
+            self.start_listening()
+        elif self.state.startswith("The interviewer"):
             self._think_left = self.think_seconds
             self._think_step()
 
@@ -142,8 +153,9 @@ class InterviewScreen(AppScreen[None]):
         if self._think_left <= 0:
             self.start_listening()
             return
-        self._set_state(f"Think… the microphone opens in {self._think_left} s"
-                        "  (ctrl+s to start now)")
+        self._set_state(
+            f"Think… the microphone opens in {self._think_left} s  (ctrl+s to start now)"
+        )
         self._think_left -= 1
         token = self.token
         self.set_timer(1.0, lambda: self._think_step() if token == self.token else None)
@@ -164,8 +176,13 @@ class InterviewScreen(AppScreen[None]):
         folder = self.services.workspace.recordings_dir / f"session-{self.session.session_id}"
         return folder / f"q{self.session.position + 1}-{self.token}.wav"
 
-    @work(thread=True, group="asr", exclusive=True, exit_on_error=False,
-          description="listening to the answer")
+    @work(
+        thread=True,
+        group="asr",
+        exclusive=True,
+        exit_on_error=False,
+        description="listening to the answer",
+    )
     def listen(self, token: int, record_to: Path | None) -> None:
         """Capture and transcribe one answer in a worker."""
         worker = get_current_worker()
@@ -174,6 +191,7 @@ class InterviewScreen(AppScreen[None]):
             silence_seconds=self.services.settings.silence_seconds,
             record_to=record_to,
         )
+
         def on_partial(text: str) -> None:
             self.post_message(PartialTranscribed(text))
 
@@ -204,8 +222,10 @@ class InterviewScreen(AppScreen[None]):
     def on_listening_failed(self, message: ListeningFailed) -> None:
         if message.token != self.token:
             return
-        self._set_state(f"The microphone failed: {message.error}. Press ctrl+r to try again,"
-                        " or Esc and choose typed answers.")
+        self._set_state(
+            f"The microphone failed: {message.error}. Press ctrl+r to try again,"
+            " or Esc and choose typed answers."
+        )
         self.notify(message.error, title="Listening failed", severity="error")
 
     def on_answer_captured(self, message: AnswerCaptured) -> None:
@@ -217,8 +237,12 @@ class InterviewScreen(AppScreen[None]):
             self._set_state("Nothing was heard. ctrl+r to try again, ctrl+n to skip.")
             return
         audio = str(result.audio_path) if result.audio_path else None
-        self._submit(text, words=result.transcript.words, audio_path=audio,
-                     duration=result.transcript.duration or result.audio_seconds)
+        self._submit(
+            text,
+            words=result.transcript.words,
+            audio_path=audio,
+            duration=result.transcript.duration or result.audio_seconds,
+        )
 
     # answering ------------------------------------------------------------------------------
 
@@ -242,9 +266,13 @@ class InterviewScreen(AppScreen[None]):
 
     def action_submit(self) -> None:
         if self.voice:
-            if self.state.startswith("The interviewer") or self.state.startswith("Think"):
+            if self.state.startswith("The interviewer"):
+                # half duplex: the microphone opens when the speech has really stopped
+                self._answer_now = True
+                self._set_state("The interviewer stops…")
                 self.services.speaker.stop()
-                self.token += 1  # the spoken-end message of this ask is no longer wanted
+            elif self.state.startswith("Think"):
+                self.token += 1  # drop the pending think-time timer
                 self.start_listening()
             elif self.state.startswith("Listening"):
                 self._set_state("Transcribing…")
@@ -266,8 +294,14 @@ class InterviewScreen(AppScreen[None]):
 
     def action_hint(self) -> None:
         concept = self.session.hint()
-        text = (f"Hint: think about [b]{concept.name}[/b]: {concept.meaning}  (a hinted concept"
-                " earns half its weight)") if concept else "No more hints for this question."
+        text = (
+            (
+                f"Hint: think about [b]{concept.name}[/b]: {concept.meaning}  (a hinted concept"
+                " earns half its weight)"
+            )
+            if concept
+            else "No more hints for this question."
+        )
         self.query_one("#hint", Static).update(text)
 
     def action_pause(self) -> None:

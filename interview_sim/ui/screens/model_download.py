@@ -54,8 +54,13 @@ class ModelDownloadScreen(AppModal[bool]):
         self.query_one("#message", Static).update("Downloading…")
         self.download()
 
-    @work(thread=True, group="model", exclusive=True, exit_on_error=False,
-          description="downloading the speech model")
+    @work(
+        thread=True,
+        group="model",
+        exclusive=True,
+        exit_on_error=False,
+        description="downloading the speech model",
+    )
     def download(self) -> None:
         from interview_sim.speech.model_download import download_model
         from interview_sim.speech.models import ModelError

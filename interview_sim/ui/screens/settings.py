@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -38,12 +39,19 @@ class SettingsScreen(AppModal[None]):
                 yield Label(label)
                 yield Input(str(getattr(current, name)), id=f"set-{name}")
             yield Label("Answer with")
-            yield Select([("Voice", "voice"), ("Typing", "typed")], value=current.answer_mode,
-                         id="set-answer_mode", allow_blank=False)
+            yield Select(
+                [("Voice", "voice"), ("Typing", "typed")],
+                value=current.answer_mode,
+                id="set-answer_mode",
+                allow_blank=False,
+            )
             yield Label("Keep recordings of answers")
-            yield Select([("All", "all"), ("None", "none"), ("Of the last N sessions", "last")],
-                         value=current.keep_recordings, id="set-keep_recordings",
-                         allow_blank=False)
+            yield Select(
+                [("All", "all"), ("None", "none"), ("Of the last N sessions", "last")],
+                value=current.keep_recordings,
+                id="set-keep_recordings",
+                allow_blank=False,
+            )
             yield Label("Ask follow-up questions when a key concept is missed")
             yield Switch(value=current.follow_up_probes, id="set-follow_up_probes")
             yield Static("", id="error", classes="error")
@@ -66,12 +74,11 @@ class SettingsScreen(AppModal[None]):
         try:
             settings = update_settings(self.services.workspace.root, **changes)
         except SettingsError as exc:
-            self.query_one("#error", Static).update(_short(str(exc)))
+            self.query_one("#error", Static).update(Text(_short(str(exc))))
             return
         engines_changed = any(
             getattr(settings, k) != getattr(self.services.settings, k)
-            for k in ("voice", "rate", "volume", "speech_model", "input_device",
-                      "silence_seconds")
+            for k in ("voice", "rate", "volume", "speech_model", "input_device", "silence_seconds")
         )
         self.services.settings = settings
         if engines_changed:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -52,8 +53,9 @@ class StartScreen(AppModal[StartChoice | None]):
     DEFAULT_CLASSES = "modal"
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "go", "Start")]
 
-    def __init__(self, bank: Bank, settings: Settings, has_history: bool,
-                 listener: ComponentStatus) -> None:
+    def __init__(
+        self, bank: Bank, settings: Settings, has_history: bool, listener: ComponentStatus
+    ) -> None:
         super().__init__()
         self.bank = bank
         self.settings = settings
@@ -72,17 +74,27 @@ class StartScreen(AppModal[StartChoice | None]):
             yield Label("Number of questions")
             yield Input(str(min(5, len(self.bank.questions))), id="count", type="integer")
             yield Label("Order")
-            yield Select([(ORDER_LABELS[o], o) for o in orders], value="random", id="order",
-                         allow_blank=False)
+            yield Select(
+                [(ORDER_LABELS[o], o) for o in orders],
+                value="random",
+                id="order",
+                allow_blank=False,
+            )
             yield Label("Answers")
             yield Select(modes, value=mode, id="mode", allow_blank=False)
             if not voice_ok:
-                yield Static(f"Voice is unavailable: {self.listener.detail}"
-                             + (f" ({self.listener.fix})" if self.listener.fix else ""),
-                             classes="error")
+                yield Static(
+                    f"Voice is unavailable: {self.listener.detail}"
+                    + (f" ({self.listener.fix})" if self.listener.fix else ""),
+                    classes="error",
+                )
             yield Label("Seconds per answer (blank: each question's own limit)")
-            yield Input("", id="answer-seconds", type="integer", placeholder=str(
-                self.bank.defaults.answer_seconds))
+            yield Input(
+                "",
+                id="answer-seconds",
+                type="integer",
+                placeholder=str(self.bank.defaults.answer_seconds),
+            )
             yield Label("Think time before the microphone opens (seconds)")
             yield Input(str(self.settings.think_seconds), id="think", type="integer")
             yield Static("", id="error", classes="error")
@@ -101,13 +113,17 @@ class StartScreen(AppModal[StartChoice | None]):
     @on(Button.Pressed, "#go")
     def action_go(self) -> None:
         try:
-            count = parse_int(self.query_one("#count", Input).value, 1,
-                              len(self.bank.questions), "Number of questions")
+            count = parse_int(
+                self.query_one("#count", Input).value,
+                1,
+                len(self.bank.questions),
+                "Number of questions",
+            )
             raw_limit = self.query_one("#answer-seconds", Input).value.strip()
             limit = parse_int(raw_limit, 10, 1800, "Seconds per answer") if raw_limit else None
             think = parse_int(self.query_one("#think", Input).value, 0, 120, "Think time")
         except ValueError as exc:
-            self.query_one("#error", Static).update(str(exc))
+            self.query_one("#error", Static).update(Text(str(exc)))
             return
         order = str(self.query_one("#order", Select).value)
         mode = str(self.query_one("#mode", Select).value)

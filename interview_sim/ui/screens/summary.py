@@ -22,16 +22,19 @@ def summary_renderable(summary: Summary, title: str) -> Group:
     head.append("-" if summary.score is None else f"{summary.score:.0f}/100", style="bold")
     if summary.change is not None:
         style = "green" if summary.change >= 0 else "red"
-        head.append(f"   ({summary.change:+.0f} since your last session on this bank)",
-                    style=style)
+        head.append(f"   ({summary.change:+.0f} since your last session on this bank)", style=style)
     table = Table(expand=True)
     table.add_column("#", justify="right")
     table.add_column("Topic")
     table.add_column("Score", justify="right")
     table.add_column("Band")
     for row in summary.rows:
-        table.add_row(str(row.number), row.topic, "-" if row.score is None else str(row.score),
-                      "skipped" if row.skipped else row.band)
+        table.add_row(
+            str(row.number),
+            row.topic,
+            "-" if row.score is None else str(row.score),
+            "skipped" if row.skipped else row.band,
+        )
     tail = Text()
     if summary.strongest:
         tail.append("\nStrongest: ", style="bold green")
@@ -45,8 +48,10 @@ def summary_renderable(summary: Summary, title: str) -> Group:
 class SummaryScreen(AppScreen[None]):
     """Shown once the last question is answered."""
 
-    BINDINGS = [Binding("enter", "done", "Home", show=True),
-                Binding("escape", "done", "Home", show=False)]
+    BINDINGS = [
+        Binding("enter", "done", "Home", show=True),
+        Binding("escape", "done", "Home", show=False),
+    ]
 
     def __init__(self, summary: Summary, title: str) -> None:
         super().__init__()

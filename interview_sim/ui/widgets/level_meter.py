@@ -21,7 +21,7 @@ class LevelMeter(Widget):
 
     def render(self) -> Text:
         width = max(10, self.size.width - 14)
-        filled = int(round(max(0.0, min(1.0, self.level)) * width))
+        filled = round(max(0.0, min(1.0, self.level)) * width)
         style = "green" if self.level < 0.8 else "red"
         text = Text("mic ", style="dim")
         text.append("█" * filled, style=style)
