@@ -20,6 +20,8 @@ from interview_sim.commands.setup import doctor, init
 OPTIONAL_COMMAND_MODULES = (
     "interview_sim.commands.speech_out",
     "interview_sim.commands.speech_in",
+    "interview_sim.commands.history",
+    "interview_sim.commands.rubric",
 )
 
 

@@ -19,7 +19,7 @@ import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 from interview_sim.speech.protocols import ComponentStatus
 
@@ -259,7 +259,7 @@ class _NullSink:
             self._owner.aborted += 1
 
 
-Samples = bytes | bytearray | memoryview | array.array[int]
+Samples: TypeAlias = "bytes | bytearray | memoryview | array.array[int]"
 
 
 class WavPlayer:

@@ -1,4 +1,4 @@
-"""The Textual app: one Services bundle in, screens on top, speech engines built in the background."""
+"""The Textual app: screens on top, speech engines built off the UI thread."""
 
 from __future__ import annotations
 

@@ -25,17 +25,22 @@ def make_cli(workspace: Path) -> click.Group:
     return cli
 
 
+class Invoke:
+    """Runs the commands in a workspace of its own."""
+
+    def __init__(self, workspace: Path) -> None:
+        self.workspace = workspace
+        self.cli = make_cli(workspace)
+
+    def __call__(self, *args: str) -> Result:
+        return CliRunner().invoke(self.cli, list(args), catch_exceptions=False)
+
+
 @pytest.fixture
-def invoke(tmp_path: Path):  # type: ignore[no-untyped-def]
+def invoke(tmp_path: Path) -> Invoke:
     workspace = tmp_path / "ws"
     workspace.mkdir()
-    cli = make_cli(workspace)
-
-    def run(*args: str) -> Result:
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-    run.workspace = workspace  # type: ignore[attr-defined]
-    return run
+    return Invoke(workspace)
 
 
 def assert_one_line_error(result: Result, text: str) -> None:
@@ -47,8 +52,8 @@ def assert_one_line_error(result: Result, text: str) -> None:
 
 @pytest.mark.slow
 def test_transcribe_json_gives_text_and_timed_words(
-    invoke, ko_model: SpeechModel, ko_wavs: dict[str, Path]
-) -> None:  # type: ignore[no-untyped-def]
+    invoke: Invoke, ko_model: SpeechModel, ko_wavs: dict[str, Path]
+) -> None:
     result = invoke("transcribe", str(ko_wavs["mono16k"]), "--model", str(ko_model.path), "--json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
@@ -59,8 +64,8 @@ def test_transcribe_json_gives_text_and_timed_words(
 
 @pytest.mark.slow
 def test_transcribe_text_output_uses_the_saved_setting(
-    invoke, ko_model: SpeechModel, ko_wavs: dict[str, Path]
-) -> None:  # type: ignore[no-untyped-def]
+    invoke: Invoke, ko_model: SpeechModel, ko_wavs: dict[str, Path]
+) -> None:
     assert invoke("model", "use", str(ko_model.path)).exit_code == 0
     assert load_settings(invoke.workspace).speech_model == str(ko_model.path.resolve())
     result = invoke("transcribe", str(ko_wavs["native"]))
@@ -70,7 +75,7 @@ def test_transcribe_text_output_uses_the_saved_setting(
     assert "s of audio in" in result.stderr
 
 
-def test_transcribe_errors_are_one_line(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_transcribe_errors_are_one_line(invoke: Invoke, tmp_path: Path) -> None:
     assert_one_line_error(invoke("transcribe", str(tmp_path / "nope.wav")), "no such file")
     wav = tmp_path / "x.wav"
     wav.write_bytes(b"RIFF....WAVEjunk")
@@ -80,7 +85,7 @@ def test_transcribe_errors_are_one_line(invoke, tmp_path: Path) -> None:  # type
     assert_one_line_error(invoke("transcribe", str(wav), "--model", str(bad)), "not a Vosk model")
 
 
-def test_model_list_shows_the_catalogue(invoke) -> None:  # type: ignore[no-untyped-def]
+def test_model_list_shows_the_catalogue(invoke: Invoke) -> None:
     result = invoke("model", "list")
     assert result.exit_code == 0
     assert "vosk-model-small-en-us-0.15" in result.stdout and "9.85/10.38" in result.stdout
@@ -89,35 +94,35 @@ def test_model_list_shows_the_catalogue(invoke) -> None:  # type: ignore[no-unty
     assert rows[0]["size_bytes"] == models.CATALOGUE[0].size_bytes
 
 
-def test_model_use_refuses_what_is_not_installed(invoke) -> None:  # type: ignore[no-untyped-def]
+def test_model_use_refuses_what_is_not_installed(invoke: Invoke) -> None:
     result = invoke("model", "use", "vosk-model-small-en-us-0.15")
     assert_one_line_error(result, "model download vosk-model-small-en-us-0.15")
     assert_one_line_error(invoke("model", "use", "/no/such/folder"), "does not exist")
 
 
-def test_model_status_without_a_model_exits_1_and_reports_the_microphone(invoke) -> None:  # type: ignore[no-untyped-def]
+def test_model_status_without_a_model_exits_1_and_reports_the_microphone(invoke: Invoke) -> None:
     result = invoke("model", "status")
     assert result.exit_code == 1
     assert "NOT READY: no speech model is installed" in result.stdout
     assert "microphone" in result.stdout
 
 
-def test_model_status_with_a_model(invoke, ko_model_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_model_status_with_a_model(invoke: Invoke, ko_model_path: Path) -> None:
     result = invoke("model", "status", "--model", str(ko_model_path))
     assert result.exit_code == 0, result.output
     assert f"ok: {ko_model_path}" in result.stdout
 
 
 def test_download_of_an_unknown_name_or_unreachable_server(
-    invoke, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert_one_line_error(invoke("model", "download", "vosk-model-xx"), "unknown model")
     monkeypatch.setenv(models.MIRROR_ENV, "http://127.0.0.1:9")
     result = invoke("model", "download", "vosk-model-small-en-us-0.15")
     assert_one_line_error(result, "cannot reach http://127.0.0.1:9")
 
 
-def test_every_command_has_help(invoke) -> None:  # type: ignore[no-untyped-def]
+def test_every_command_has_help(invoke: Invoke) -> None:
     for args in (["transcribe"], ["model"], *[["model", c] for c in speech_in.model.commands]):
         result = invoke(*args, "--help")
         assert result.exit_code == 0, args

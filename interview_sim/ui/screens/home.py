@@ -28,6 +28,9 @@ class HomeScreen(AppScreen[None]):
     BINDINGS = [
         Binding("enter", "start", "Start", show=True),
         Binding("r", "resume", "Resume", show=True),
+        Binding("h", "history", "History", show=True),
+        Binding("p", "progress", "Progress", show=True),
+        Binding("l", "rubric_lab", "Rubric lab", show=True),
         Binding("m", "download_model", "Speech model", show=True),
         Binding("comma", "app.settings", "Settings", show=True),
         Binding("question_mark", "app.help", "Help", show=True),
@@ -175,6 +178,21 @@ class HomeScreen(AppScreen[None]):
             stored.get("answer_seconds"),
             int(stored.get("think_seconds", self.services.settings.think_seconds)),
         )
+
+    def action_history(self) -> None:
+        from interview_sim.ui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen())
+
+    def action_progress(self) -> None:
+        from interview_sim.ui.screens.progress import ProgressScreen
+
+        self.app.push_screen(ProgressScreen())
+
+    def action_rubric_lab(self) -> None:
+        from interview_sim.ui.screens.rubric_lab import RubricLabScreen
+
+        self.app.push_screen(RubricLabScreen())
 
     def action_download_model(self) -> None:
         from interview_sim.ui.screens.model_download import ModelDownloadScreen
