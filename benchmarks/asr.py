@@ -10,6 +10,7 @@ benchmarks/out/ (git-ignored).
 from __future__ import annotations
 
 import argparse
+import math
 import resource
 import subprocess
 import sys
@@ -52,11 +53,17 @@ def make_answer(seconds: float, trailing_silence: float) -> tuple[Path, Path]:
         subprocess.run(["espeak-ng", "-v", "ko", "-w", str(part), sentence], check=True)
         parts.append(part)
     one_round = sum(WavFileSource(p).duration for p in parts)
-    rounds = max(1, round(seconds / one_round))
+    rounds = max(1, math.ceil(seconds / one_round))
     answer = OUT / "answer-16k.wav"
-    subprocess.run(["sox", *map(str, parts * rounds), "-r", "16000", str(answer)], check=True)
+    sox = ["sox", "-V1"]  # -V1: no clipping warnings from the rate change
+    subprocess.run(
+        [*sox, *map(str, parts * rounds), "-r", "16000", str(answer), "trim", "0", str(seconds)],
+        check=True,
+    )
     padded = OUT / "answer-16k-padded.wav"
-    subprocess.run(["sox", str(answer), str(padded), "pad", "0.5", str(trailing_silence)], check=True)
+    subprocess.run(
+        [*sox, str(answer), str(padded), "pad", "0.5", str(trailing_silence)], check=True
+    )
     return answer, padded
 
 
@@ -96,7 +103,9 @@ def main() -> None:
     transcript = recognizer.finish()
     took = time.monotonic() - started
     print(f"real-time      {took:.1f} s for {duration:.1f} s: RTF {took / duration:.2f}")
-    print(f"slowest call   {slowest * 1000:.0f} ms for 0.1 s of audio ({len(transcript.words)} words)")
+    print(
+        f"slowest call   {slowest * 1000:.0f} ms for 0.1 s of audio ({len(transcript.words)} words)"
+    )
     print(f"RSS            {rss_mb():.0f} MB after recognition")
 
     listener = VoskListener(model, source_factory=lambda: WavFileSource(padded, realtime=True))

@@ -46,7 +46,8 @@ def _clear_errors() -> Iterator[None]:
     except (WavFormatError, SettingsError) as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:
-        raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}") from exc
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise click.ClickException(f"{where}{exc.strerror or exc}") from exc
 
 
 def _workspace(ctx: click.Context) -> Path:
@@ -98,7 +99,7 @@ def transcribe(ctx: click.Context, wav: Path, model_path: Path | None, as_json: 
     click.echo(transcript.text)
     for word in words:
         click.echo(f"{word['start']:8.2f} {word['end']:8.2f}  {word['conf']:.2f}  {word['text']}")
-    click.echo(f"{path.name}: {seconds:.1f} s of audio in {took:.1f} s", err=True)
+    click.echo(f"{path}: {seconds:.1f} s of audio in {took:.1f} s", err=True)
 
 
 @click.group("model")
@@ -216,7 +217,7 @@ def use(ctx: click.Context, name_or_path: str) -> None:
 
 def _line(label: str, ready: bool, detail: str, fix: str = "") -> str:
     state = "ok" if ready else "NOT READY"
-    tail = f" Fix: {fix}" if fix and not ready else ""
+    tail = f". Fix: {fix}" if fix and not ready else ""
     return f"{label:11} {state}: {detail}{tail}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -72,37 +73,34 @@ class Delivery:
     longest_pause_seconds: float | None
 
 
-def _count_phrases(tokens: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> list[str]:
-    found: list[str] = []
-    i = 0
-    while i < len(tokens):
-        for phrase in phrases:
-            if tuple(tokens[i : i + len(phrase)]) == phrase:
-                found.append(" ".join(phrase))
-                i += len(phrase) - 1
-                break
-        i += 1
-    return found
+def _alternation(phrases: Sequence[tuple[str, ...]]) -> re.Pattern[str]:
+    ordered = sorted((" ".join(p) for p in phrases), key=len, reverse=True)
+    return re.compile(r"(?<!\S)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\S)")
 
 
-def _fillers(tokens: Sequence[str]) -> list[str]:
-    found = [t for t in tokens if t in SINGLE_FILLERS]
-    found += _count_phrases(tokens, MULTI_FILLERS)
-    for i, token in enumerate(tokens):
-        if token != "like":
-            continue
-        before = tokens[i - 1] if i else ""
-        after = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if (not before or before in _LIKE_BEFORE) and after not in _NOT_FILLER_AFTER:
-            found.append("like")
+_FILLER_RE = _alternation([*((f,) for f in SINGLE_FILLERS), *MULTI_FILLERS])
+_HEDGE_RE = _alternation(HEDGES)
+
+
+def _fillers(tokens: Sequence[str], joined: str) -> list[str]:
+    found = _FILLER_RE.findall(joined)
+    if "like" in joined:
+        for i, token in enumerate(tokens):
+            if token != "like":
+                continue
+            before = tokens[i - 1] if i else ""
+            after = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if (not before or before in _LIKE_BEFORE) and after not in _NOT_FILLER_AFTER:
+                found.append("like")
     return found
 
 
 def measure(text: str, words: Sequence[Word] = ()) -> Delivery:
     """Delivery figures from the answer text and, for spoken answers, word timings."""
     tokens = raw_words(text)
-    fillers = _fillers(tokens)
-    hedges = len(_count_phrases(tokens, HEDGES))
+    joined = " ".join(tokens)
+    fillers = _fillers(tokens, joined)
+    hedges = len(_HEDGE_RE.findall(joined))
     if not words:
         return Delivery(
             len(tokens), None, None, len(fillers), None, tuple(fillers), hedges, 0, None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from rapidfuzz.distance import Levenshtein
 
@@ -58,37 +59,38 @@ def compile_phrase(text: str) -> CompiledPhrase | None:
 class PreparedAnswer:
     """An answer tokenised and joined once, so that every phrase is matched against it fast."""
 
-    __slots__ = (
-        "canon",
-        "ends",
-        "exact",
-        "exact_ends",
-        "offsets",
-        "offsets_ex",
-        "raw",
-        "spans",
-        "starts",
-        "starts_ex",
-    )
+    __slots__ = ("_exact", "_tokens", "canon", "ends", "offsets", "raw", "starts")
 
     def __init__(self, tokens: Tokens, vocabulary: frozenset[str], fuzzy: FuzzyIndex) -> None:
-        canon = list(tokens.canon)
-        for i, word in enumerate(canon):
-            if len(word) >= FUZZY_MIN_LEN and word not in vocabulary:
-                fixed = fuzzy.correct(word)
+        canon = tokens.canon
+        unknown = [
+            i for i, w in enumerate(canon) if len(w) >= FUZZY_MIN_LEN and w not in vocabulary
+        ]
+        if unknown:
+            canon = list(canon)
+            for i in unknown:
+                fixed = fuzzy.correct(canon[i])
                 if fixed is not None:
                     canon[i] = fixed
         self.raw = tokens.raw
-        self.spans = tokens.spans
+        self._tokens = tokens
         self.canon, self.starts, self.ends, self.offsets = _join(canon)
-        self.exact, self.starts_ex, self.exact_ends, self.offsets_ex = _join(tokens.raw)
+        self._exact: tuple[str, dict[int, int], dict[int, int], list[int]] | None = None
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Character offsets of the tokens in the original answer."""
+        return self._tokens.spans
+
+    def _exact_join(self) -> tuple[str, dict[int, int], dict[int, int], list[int]]:
+        if self._exact is None:
+            self._exact = _join(self.raw)
+        return self._exact
 
     def find(self, part: PhrasePart, from_token: int = 0) -> Iterable[tuple[int, int]]:
         """Token ranges [first, last) where the part occurs, at or after `from_token`."""
         text, starts, ends, offsets = (
-            (self.exact, self.starts_ex, self.exact_ends, self.offsets_ex)
-            if part.exact
-            else (self.canon, self.starts, self.ends, self.offsets)
+            self._exact_join() if part.exact else (self.canon, self.starts, self.ends, self.offsets)
         )
         needle = part.joined
         if not needle or from_token >= len(offsets):
@@ -131,15 +133,12 @@ class PreparedAnswer:
 def _join(
     words: list[str] | tuple[str, ...],
 ) -> tuple[str, dict[int, int], dict[int, int], list[int]]:
-    starts: dict[int, int] = {}
-    ends: dict[int, int] = {}
-    offsets: list[int] = []
-    pos = 0
-    for index, word in enumerate(words):
-        starts[pos] = index
-        offsets.append(pos)
-        pos += len(word)
-        ends[pos] = index
+    """The words joined, with the token index at each start and end offset."""
+    bounds = list(accumulate(map(len, words), initial=0))
+    offsets = bounds[:-1]
+    indexes = range(len(words))
+    starts = dict(zip(offsets, indexes, strict=True))
+    ends = dict(zip(bounds[1:], indexes, strict=True))
     return "".join(words), starts, ends, offsets
 
 
@@ -173,6 +172,10 @@ def _deletions(word: str) -> list[str]:
 
 def match_phrase(answer: PreparedAnswer, phrase: CompiledPhrase) -> list[tuple[int, int]] | None:
     """The token ranges of the first occurrence of the phrase (one per part), or None."""
+    canon = answer.canon
+    for part in phrase.parts:  # a cheap substring test rules out most phrases at C speed
+        if not part.exact and part.joined not in canon:
+            return None
     first_part, rest = phrase.parts[0], phrase.parts[1:]
     for start, end in answer.find(first_part):
         ranges = [(start, end)]

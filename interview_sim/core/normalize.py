@@ -8,7 +8,6 @@ digit, number words as digits, British spellings as American, then a Snowball st
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
@@ -213,23 +212,44 @@ def canonical(word: str) -> str:
     return str(_STEMMER.stemWord(americanize(word)))
 
 
-@dataclass(frozen=True, slots=True)
-class Tokens:
-    """An answer split into tokens, with where each came from in the original text."""
+_CANON: dict[str, str] = {}
+_CANON_LIMIT = 500_000
 
-    raw: tuple[str, ...]  # lower-case tokens as written
-    canon: tuple[str, ...]  # canonical forms (see `canonical`)
-    spans: tuple[tuple[int, int], ...]  # character offsets in the original text
+
+class Tokens:
+    """An answer split into tokens, with where each came from in the original text.
+
+    Character spans are worked out only when asked for (to show evidence), since most of the
+    time of scoring goes into tokenising.
+    """
+
+    __slots__ = ("_spans", "canon", "raw", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.raw: list[str] = [t.lower() for t in _TOKEN.findall(text)]
+        cache = _CANON
+        if len(cache) > _CANON_LIMIT:
+            cache.clear()
+        canon = [cache.get(t) for t in self.raw]
+        for i, value in enumerate(canon):
+            if value is None:
+                word = self.raw[i]
+                canon[i] = cache[word] = canonical(word)
+        self.canon: list[str] = canon  # type: ignore[assignment]
+        self._spans: list[tuple[int, int]] | None = None
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Character offsets of each token in the original text."""
+        if self._spans is None:
+            self._spans = [m.span() for m in _TOKEN.finditer(self.text)]
+        return self._spans
 
 
 def tokenize(text: str) -> Tokens:
     """Split text into tokens with their canonical forms and character spans."""
-    raw: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for match in _TOKEN.finditer(text):
-        raw.append(match.group().lower())
-        spans.append(match.span())
-    return Tokens(tuple(raw), tuple(canonical(t) for t in raw), tuple(spans))
+    return Tokens(text)
 
 
 def canonical_words(text: str) -> list[str]:

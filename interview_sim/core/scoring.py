@@ -94,6 +94,8 @@ class _CompiledConcept:
     probe: str
     phrases: tuple[CompiledPhrase, ...]
 
+    keyed: tuple[tuple[CompiledPhrase, str], ...]  # each phrase with a substring it must contain
+
 
 @dataclass(frozen=True, slots=True)
 class _CompiledMisconception:
@@ -105,6 +107,13 @@ class _CompiledMisconception:
 def rubric_hash(rubric: Rubric) -> str:
     """A short, stable fingerprint of a rubric: a new one means scores may change."""
     return hashlib.sha256(rubric.model_dump_json().encode()).hexdigest()[:12]
+
+
+def _keyed(phrases: tuple[CompiledPhrase, ...]) -> tuple[tuple[CompiledPhrase, str], ...]:
+    """Pair each phrase with its longest folded part: if that is absent, the phrase is too."""
+    return tuple(
+        (p, max((x.joined for x in p.parts if not x.exact), key=len, default="")) for p in phrases
+    )
 
 
 def _compile_all(texts: Iterable[str]) -> tuple[CompiledPhrase, ...]:
@@ -119,9 +128,10 @@ class CompiledRubric:
         self.hash = rubric_hash(rubric)
         self.concepts = tuple(
             _CompiledConcept(
-                c.name, c.weight, c.required, c.meaning, c.probe, _compile_all(c.phrases)
+                c.name, c.weight, c.required, c.meaning, c.probe, phrases, _keyed(phrases)
             )
             for c in rubric.concepts
+            for phrases in (_compile_all(c.phrases),)
         )
         self.misconceptions = tuple(
             _CompiledMisconception(m.name, m.correction, _compile_all(m.phrases))
@@ -153,7 +163,9 @@ class CompiledRubric:
         capped = False
         for concept in self.concepts:
             ranges: list[tuple[int, int]] = []
-            for phrase in concept.phrases:
+            canon = answer.canon
+            likely = [p for p, key in concept.keyed if key in canon]  # C-speed pre-filter
+            for phrase in likely:
                 found = match_phrase(answer, phrase)
                 if found:
                     ranges.extend(found)

@@ -37,6 +37,7 @@ from interview_sim.speech.models import (
 Progress = Callable[[int, int], None]  # (bytes so far, total bytes)
 _BLOCK = 1 << 20
 _RETRY_FIX = "Run the same command again to resume."
+_NETWORK_FIX = "Check the internet connection, then run the same command again."
 _MAX_EXPANSION = 10  # Vosk zips unpack to about 1.1-2x; far more means a zip bomb
 _EXPANSION_SLACK = 100 << 20
 
@@ -110,7 +111,7 @@ def _fetch(url: str, part: Path, expected: int, progress: Progress | None, timeo
         raise DownloadError(f"{url}: HTTP {exc.code} {exc.reason}", _RETRY_FIX) from exc
     except (urllib.error.URLError, OSError, HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
-        raise DownloadError(f"cannot reach {url}: {reason}", _RETRY_FIX) from exc
+        raise DownloadError(f"cannot reach {url}: {reason}", _NETWORK_FIX) from exc
     with response:
         mode = "ab"
         if have and response.status != 206:

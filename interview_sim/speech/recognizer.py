@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -111,13 +112,15 @@ def _remember_verified(path: Path) -> None:
 
 
 def _last_error(log: Path) -> str:
+    """Kaldi's last complaint in the log, without its source-location prefix."""
     try:
         lines = log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
     except OSError:
         return ""
-    for line in reversed(lines):
-        if line.startswith(("ERROR", "vosk:", "ASSERTION_FAILED")) or "ERROR" in line[:20]:
-            return line.strip()[:300]
+    for prefixes in (("ERROR", "ASSERTION_FAILED"), ("vosk:",)):
+        for line in reversed(lines):
+            if line.startswith(prefixes):
+                return re.sub(r"^\w+ \(\S*\) ", "", line.strip())[:300]
     return ""
 
 

@@ -75,7 +75,20 @@ def ko_wavs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     )
     wavs["silence16k"] = folder / "silence_16k.wav"
     subprocess.run(
-        [sox, "-n", "-r", "16000", "-c", "1", "-b", "16", str(wavs["silence16k"]), "trim", "0", "4"],
+        [
+            sox,
+            "-n",
+            "-r",
+            "16000",
+            "-c",
+            "1",
+            "-b",
+            "16",
+            str(wavs["silence16k"]),
+            "trim",
+            "0",
+            "4",
+        ],
         check=True,
     )
     return wavs

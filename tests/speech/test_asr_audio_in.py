@@ -120,7 +120,9 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_pcm_conversions() -> None:
     assert pcm.to_int16(bytes([0, 128, 255]), 1) == pcm.to_bytes(array("h", [-32768, 0, 32512]))
-    assert pcm.to_int16(b"\x00\x00\x40" + b"\xff\xff\xff", 3) == pcm.to_bytes(array("h", [16384, -1]))
+    assert pcm.to_int16(b"\x00\x00\x40" + b"\xff\xff\xff", 3) == pcm.to_bytes(
+        array("h", [16384, -1])
+    )
     floats = struct.pack("<3f", 0.5, -1.0, 2.0)
     assert list(pcm.samples(pcm.to_int16(floats, 4, is_float=True))) == [16384, -32767, 32767]
     stereo = pcm.to_bytes(array("h", [100, 300, -50, -150]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import stat
 import threading
 import time
@@ -160,7 +161,7 @@ def test_should_stop_is_polled_at_least_every_tenth_of_a_second(ko_model: Speech
     listener = VoskListener(ko_model, source_factory=SilentLiveSource)
     result = listener.listen(ListenSettings(), calls.on_partial, calls.on_level, should_stop)
     assert result.ended_by == "stop"
-    gaps = [b - a for a, b in zip(calls.stop_polls, calls.stop_polls[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(calls.stop_polls)]
     assert gaps and max(gaps) < 0.15
 
 
@@ -209,7 +210,9 @@ def test_scripted_listener_honours_should_stop() -> None:
         polls[0] += 1
         return polls[0] >= 2
 
-    result = listener.listen(ListenSettings(), lambda _t: None, lambda _l: None, stop_on_second_poll)
+    result = listener.listen(
+        ListenSettings(), lambda _t: None, lambda _l: None, stop_on_second_poll
+    )
     assert result.ended_by == "stop"
     assert result.transcript.text == "one two"
 

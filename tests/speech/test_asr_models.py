@@ -180,7 +180,7 @@ def test_truncated_transfer_keeps_the_part_and_resumes(server: tuple[str, Served
     served.files["m.zip"] = data
     served.cut_after["m.zip"] = len(data) // 2
     entry = entry_for("vosk-model-test-0.3", data)
-    with pytest.raises(DownloadError, match="again to resume|incomplete|broke off") as raised:
+    with pytest.raises(DownloadError, match=r"incomplete|broke off") as raised:
         download_model(entry, url=f"{base}/m.zip")
     assert "resume" in raised.value.fix
     assert (models.download_dir() / "vosk-model-test-0.3.zip.part").stat().st_size > 0
@@ -258,7 +258,7 @@ def test_checksum_mismatch_is_refused(server: tuple[str, Served]) -> None:
 
 def test_symlinks_in_archives_are_unsafe() -> None:
     info = zipfile.ZipInfo("model/link")
-    info.external_attr = (0o120777 << 16)
+    info.external_attr = 0o120777 << 16
     assert "symbolic link" in (unsafe_member(info) or "")
     assert unsafe_member(zipfile.ZipInfo("model/am/final.mdl")) is None
     assert unsafe_member(zipfile.ZipInfo("C:/windows/x")) is not None

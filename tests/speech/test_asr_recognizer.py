@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def test_transcribes_korean_speech_with_monotone_word_times(
     words = transcript.words
     assert len(words) >= 2
     assert all(0.0 <= w.start <= w.end <= duration for w in words)
-    assert all(a.start <= b.start and a.end <= b.end for a, b in zip(words, words[1:], strict=False))
+    assert all(a.start <= b.start and a.end <= b.end for a, b in itertools.pairwise(words))
     assert all(0.0 <= w.conf <= 1.0 for w in words)
     assert " ".join(w.text for w in words) == transcript.text
 
