@@ -51,10 +51,15 @@ def _clear_errors() -> Iterator[None]:
 
 
 def _workspace(ctx: click.Context) -> Path:
+    """ctx.obj["workspace"] when set; the main CLI's own resolution when it left it None."""
     obj = ctx.find_root().obj
-    if isinstance(obj, dict) and obj.get("workspace"):
+    if not isinstance(obj, dict) or "workspace" not in obj:
+        return Path.cwd()
+    if obj["workspace"]:
         return Path(obj["workspace"])
-    return Path.cwd()
+    from interview_sim.commands.common import workspace_of  # same rules as every other command
+
+    return workspace_of(ctx.find_root()).root
 
 
 def _model_spec(ctx: click.Context, model_path: Path | None) -> str:
@@ -211,7 +216,9 @@ def use(ctx: click.Context, name_or_path: str) -> None:
         else:
             resolve_model(name_or_path)  # refuses names that are not installed
             value = name_or_path
-        update_settings(_workspace(ctx), speech_model=value)
+        workspace = _workspace(ctx)
+        workspace.mkdir(parents=True, exist_ok=True)
+        update_settings(workspace, speech_model=value)
     click.echo(f"speech_model = {value}")
 
 

@@ -1,7 +1,7 @@
 """`say` and `voices`: speech out from the command line (cli.py registers them).
 
-Defaults come from a `Settings` object in the click context when the caller put one there
-(`ctx.obj`), otherwise from the built-in defaults.
+`say` takes its voice, rate and volume defaults from the workspace settings when it runs under
+`interview-sim` (or from a `Settings` object in ctx.obj); options override them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from interview_sim.config import Settings
+from interview_sim.config import Settings, SettingsError, load_settings
 from interview_sim.speech.playback import wav_seconds
 from interview_sim.speech.tts import TtsSpeaker
 from interview_sim.speech.tts_render import RenderError
@@ -24,8 +24,18 @@ def _fail(message: str, fix: str = "") -> click.ClickException:
 
 
 def _settings(ctx: click.Context) -> Settings:
+    """The workspace's settings under `interview-sim`; a Settings in ctx.obj; else defaults."""
     found = ctx.find_object(Settings)
-    return found if found is not None else Settings()
+    if found is not None:
+        return found
+    if not isinstance(ctx.find_root().obj, dict):  # invoked on its own (tests, scripts)
+        return Settings()
+    from interview_sim.commands.common import workspace_of
+
+    try:
+        return load_settings(workspace_of(ctx).root)
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
 
 
 @click.command("say")
@@ -68,7 +78,7 @@ def say(
     except RenderError as exc:
         raise _fail(str(exc), exc.fix) from None
     except OSError as exc:
-        raise _fail(f"cannot write {out}: {exc.strerror or exc}") from None
+        raise _fail(f"cannot write {exc.filename or out}: {exc.strerror or exc}") from None
     finally:
         temp.unlink(missing_ok=True)
     click.echo(f"wrote {out} ({wav_seconds(out):.1f} s)")

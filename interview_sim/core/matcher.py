@@ -106,7 +106,11 @@ class PreparedAnswer:
                 last = ends.get(end)
                 if last is None and not part.exact and text[end : end + 1] == "s":
                     last = ends.get(end + 1)  # a plural the stemmer kept: "cnns", "svms"
-                if part.exact and last is not None and self.raw[first : last + 1] != part.words:
+                if (
+                    part.exact
+                    and last is not None
+                    and tuple(self.raw[first : last + 1]) != part.words
+                ):
                     last = None  # exact means word for word: "=ai" is not "a, i think"
                 if last is not None:
                     yield first, last + 1

@@ -81,9 +81,13 @@ class VoskListener:
         self._detector = detector
         self.last_timing: ListenTiming | None = None
 
+    def statuses(self) -> list[ComponentStatus]:
+        """The microphone (or audio source) and the speech model, each with its own fix."""
+        return [self._source_factory().status(), self.model.status()]
+
     def status(self) -> ComponentStatus:
         """Ready when both the model and the audio input are."""
-        parts = [self.model.status(), self._source_factory().status()]
+        parts = self.statuses()
         broken = [part for part in parts if not part.ready]
         if broken:
             detail = "; ".join(f"{part.name}: {part.detail}" for part in broken)

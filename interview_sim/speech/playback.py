@@ -87,7 +87,9 @@ class AudioOutput(Protocol):
 
 def pip_fix(requirement: str) -> str:
     """The exact command that installs `requirement` into the running interpreter."""
-    return f"{shlex.quote(sys.executable)} -m pip install '{requirement}'"
+    if sys.platform == "win32":
+        return f'"{sys.executable}" -m pip install "{requirement}"'
+    return f'{shlex.quote(sys.executable)} -m pip install "{requirement}"'
 
 
 def portaudio_fix() -> str:

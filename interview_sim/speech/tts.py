@@ -161,6 +161,14 @@ def _espeak_found() -> bool:
     return False
 
 
+def build_speaker(settings: Settings, output: AudioOutput | None = None) -> TtsSpeaker:
+    """The real speaker for these settings, its status already checked (call from a worker:
+    the first check loads PortAudio)."""
+    speaker = TtsSpeaker.from_settings(settings, output=output)
+    speaker.status()
+    return speaker
+
+
 class TtsSpeaker:
     """Reads questions aloud. speak() blocks (call it from a worker); stop() from any thread.
 

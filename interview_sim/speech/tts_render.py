@@ -55,15 +55,21 @@ class VoiceInfo:
     languages: tuple[str, ...] = ()
 
 
+def _pip(requirements: str) -> str:
+    if sys.platform == "win32":
+        return f'"{sys.executable}" -m pip install {requirements}'
+    return f"{shlex.quote(sys.executable)} -m pip install {requirements}"
+
+
 def fix_for(kind: str) -> str:
     """The exact fix for a kind of failure on this platform."""
     if kind == "no-pyttsx3":
-        return f"{shlex.quote(sys.executable)} -m pip install 'pyttsx3==2.99'"
+        return _pip('"pyttsx3==2.99"')
     if kind == "no-engine":
         if sys.platform == "darwin":
-            return f"{shlex.quote(sys.executable)} -m pip install pyobjc"
+            return _pip("pyobjc")
         if sys.platform == "win32":
-            return f'"{sys.executable}" -m pip install --force-reinstall pywin32 comtypes'
+            return _pip("--force-reinstall pywin32 comtypes")
         return "sudo apt-get install espeak-ng"
     if kind == "voice":
         return "run `interview-sim voices` and pick a voice id from the list"
@@ -349,6 +355,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--volume", type=float, default=1.0)
     parser.add_argument("--timeout", type=float, default=RENDER_TIMEOUT)
     args = parser.parse_args(argv)
+    # If the parent dies without killing us, do not linger behind a stuck engine.
+    watchdog = threading.Timer(args.timeout + 5.0, os._exit, args=(3,))
+    watchdog.daemon = True
+    watchdog.start()
     payload: dict[str, Any]
     try:
         if args.command == "voices":

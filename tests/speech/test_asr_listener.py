@@ -169,6 +169,9 @@ def test_listener_without_microphone_reports_and_raises_clearly(ko_model: Speech
     listener = VoskListener(ko_model, device="no such device 42")
     status = listener.status()
     assert status.ready is False and status.fix
+    microphone, model = listener.statuses()
+    assert (microphone.name, microphone.ready) == ("microphone", False)
+    assert (model.name, model.ready) == ("speech model", True)
     with pytest.raises(AudioInputError):
         listener.listen(ListenSettings(), lambda _t: None, lambda _l: None, lambda: False)
 

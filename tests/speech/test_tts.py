@@ -148,7 +148,7 @@ def test_missing_pyttsx3_degrades(monkeypatch: pytest.MonkeyPatch) -> None:
     speaker = TtsSpeaker(output=output)
     status = speaker.status()
     assert not status.ready and status.name == "speech out"
-    assert "pyttsx3" in status.detail and "pip install 'pyttsx3==2.99'" in status.fix
+    assert "pyttsx3" in status.detail and 'pip install "pyttsx3==2.99"' in status.fix
     started = time.monotonic()
     speaker.speak(QUESTION)
     assert time.monotonic() - started < 0.05

@@ -6,6 +6,7 @@ import json
 import wave
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -22,8 +23,8 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("command", [say, voices])
-def test_commands_have_help(command: object) -> None:
-    result = CliRunner().invoke(command, ["--help"])  # type: ignore[arg-type]
+def test_commands_have_help(command: click.Command) -> None:
+    result = CliRunner().invoke(command, ["--help"])
     assert result.exit_code == 0 and "Usage:" in result.output
 
 
@@ -89,3 +90,20 @@ def test_voices_json_shape() -> None:
     assert all(isinstance(row["languages"], list) for row in rows)
     plain = CliRunner().invoke(voices, [])
     assert plain.exit_code == 0 and rows[0]["id"] in plain.output
+
+
+@needs_engine
+def test_say_under_the_main_command_uses_the_workspace_settings(tmp_path: Path) -> None:
+    from interview_sim.cli import cli
+    from interview_sim.config import save_settings
+
+    workspace = tmp_path / "ws"
+    (workspace / "banks").mkdir(parents=True)
+    save_settings(workspace, Settings(voice="no-such-voice"))
+    out = tmp_path / "a.wav"
+    args = ["--workspace", str(workspace), "say", "Hello.", "--out", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and "no-such-voice" in result.output
+    result = CliRunner().invoke(cli, [*args, "--voice", ""])
+    assert result.exit_code == 0, result.output
+    assert out.exists()

@@ -44,7 +44,9 @@ def fake_pyttsx3(tmp_path: Path, body: str, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 @needs_engine
-def test_real_engine_renders_a_plausible_wav(tmp_path: Path, capfd: pytest.CaptureFixture[str]):
+def test_real_engine_renders_a_plausible_wav(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "q.wav"
     seconds = render_in_child(SENTENCE, out, rate=170)
     length, loudness, rate = rms(out)
