@@ -10,13 +10,15 @@ from pathlib import Path
 import click
 
 from interview_sim import __version__
-from interview_sim.commands.banks import banks
-from interview_sim.commands.common import fail, workspace_of
-from interview_sim.commands.interview import interview
-from interview_sim.commands.score import score
-from interview_sim.commands.sessions import sessions
-from interview_sim.commands.setup import doctor, init
 
+CORE_COMMANDS = {
+    "banks": "interview_sim.commands.banks:banks",
+    "score": "interview_sim.commands.score:score",
+    "interview": "interview_sim.commands.interview:interview",
+    "sessions": "interview_sim.commands.sessions:sessions",
+    "init": "interview_sim.commands.setup:init",
+    "doctor": "interview_sim.commands.setup:doctor",
+}
 OPTIONAL_COMMAND_MODULES = (
     "interview_sim.commands.speech_out",
     "interview_sim.commands.speech_in",
@@ -25,7 +27,50 @@ OPTIONAL_COMMAND_MODULES = (
 )
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Loads the optional command modules only when a command is looked up or listed, so that
+    starting the TUI does not pay for importing every headless command."""
+
+    _loaded = False
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        for name, target in CORE_COMMANDS.items():
+            module_name, attr = target.split(":")
+            command = getattr(importlib.import_module(module_name), attr)
+            self.add_command(command, name)
+        for module_name in OPTIONAL_COMMAND_MODULES:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as missing:
+                if missing.name != module_name:
+                    raise
+                continue
+            register = getattr(module, "register", None)
+            if callable(register):
+                register(self)
+            else:
+                for value in vars(module).values():
+                    if isinstance(value, click.Command) and value.name not in self.commands:
+                        self.add_command(value)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            self._load()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
+
+
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--workspace",
     type=click.Path(path_type=Path, file_okay=False),
@@ -47,41 +92,34 @@ def cli(ctx: click.Context, workspace: Path | None) -> None:
 
 def run_tui(ctx: click.Context) -> None:
     """Start the terminal app on the workspace."""
+    from interview_sim.workspace import WorkspaceError, resolve_workspace
+
     if not sys.stdout.isatty() or not sys.stdin.isatty():
-        fail(
-            "the terminal app needs a terminal; for scripts use `interview-sim interview"
-            " --plain --bank BANK`"
+        click.echo(
+            "interview-sim: the terminal app needs a terminal; for scripts use `interview-sim"
+            " interview --plain --bank BANK`",
+            err=True,
         )
-    workspace = workspace_of(ctx)
+        sys.exit(1)
+    try:
+        workspace = resolve_workspace(ctx.ensure_object(dict).get("workspace"))
+    except WorkspaceError as exc:
+        click.echo(f"interview-sim: {exc}", err=True)
+        sys.exit(1)
     from interview_sim.ui.app import run_app
 
     run_app(workspace)
 
 
-for command in (banks, score, interview, sessions, init, doctor):
-    cli.add_command(command)
-
-for module_name in OPTIONAL_COMMAND_MODULES:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as missing:
-        if missing.name != module_name:
-            raise
-        continue
-    register = getattr(module, "register", None)
-    if callable(register):
-        register(cli)
-    else:
-        for value in vars(module).values():
-            if isinstance(value, click.Command) and value.name not in cli.commands:
-                cli.add_command(value)
-
-
 def crash_log_path() -> Path:
     """Where an unexpected error's details are written."""
-    from interview_sim.bank_cache import cache_dir
+    import os
 
-    return cache_dir() / "crash.log"
+    import platformdirs
+
+    override = os.environ.get("INTERVIEW_SIM_CACHE_DIR")
+    root = Path(override) if override else Path(platformdirs.user_cache_dir("interview-sim"))
+    return root / "crash.log"
 
 
 def main() -> None:

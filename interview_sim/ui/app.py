@@ -11,9 +11,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from interview_sim.services import Services, SpeechBuilder, build_services, build_speech
-from interview_sim.ui.messages import SpeechEnginesBuilt
-from interview_sim.workspace import Workspace
+from typing import TYPE_CHECKING
+
+from interview_sim.ui.messages import ServicesBuilt, SpeechEnginesBuilt
+
+if TYPE_CHECKING:  # the heavy modules load in a worker after the first paint
+    from interview_sim.services import Services, SpeechBuilder
+    from interview_sim.workspace import Workspace
 
 CSS_PATH = Path(__file__).with_name("app.tcss")
 
@@ -31,18 +35,59 @@ class InterviewApp(App[None]):
 
     def __init__(
         self,
-        services: Services,
-        speech_builder: SpeechBuilder | None = build_speech,
+        services: Services | None = None,
+        speech_builder: SpeechBuilder | None | str = "default",
+        services_factory: Callable[[], Services] | None = None,
     ) -> None:
         super().__init__()
-        self.services = services
-        self._speech_builder = speech_builder
+        self._services = services
+        self._services_factory = services_factory
+        if speech_builder == "default":
+            from interview_sim.services import build_speech
+
+            speech_builder = build_speech
+        self._speech_builder: SpeechBuilder | None = speech_builder  # type: ignore[assignment]
         self.status_listeners: list[Callable[[], None]] = []
+
+    @property
+    def services(self) -> Services:
+        """The app's Services (check `services_ready` first during start-up)."""
+        if self._services is None:
+            raise RuntimeError("the services are still starting")
+        return self._services
+
+    @services.setter
+    def services(self, value: Services) -> None:
+        self._services = value
+
+    @property
+    def services_ready(self) -> bool:
+        return self._services is not None
 
     def on_mount(self) -> None:
         from interview_sim.ui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        if self._services is None:
+            self.call_after_refresh(self.build_services)  # paint Home first
+        elif self._speech_builder is not None:
+            self.build_engines()
+
+    @work(
+        thread=True,
+        group="services",
+        exclusive=True,
+        exit_on_error=False,
+        description="opening the workspace",
+    )
+    def build_services(self) -> None:
+        """Load the banks and open the store off the UI thread, after the first paint."""
+        assert self._services_factory is not None
+        self.post_message(ServicesBuilt(self._services_factory()))
+
+    def on_services_built(self, message: ServicesBuilt) -> None:
+        self._services = message.services  # type: ignore[assignment]
+        self.refresh_status()
         if self._speech_builder is not None:
             self.build_engines()
 
@@ -107,9 +152,12 @@ class InterviewApp(App[None]):
 
 
 def run_app(workspace: Workspace) -> None:
-    """Build the services and run the app until the user quits."""
-    services = build_services(workspace)
+    """Run the app until the user quits; the services are built once Home is on screen."""
+    from interview_sim.services import build_services
+
+    app = InterviewApp(services_factory=lambda: build_services(workspace))
     try:
-        InterviewApp(services).run()
+        app.run()
     finally:
-        services.store.close()
+        if app.services_ready:
+            app.services.store.close()

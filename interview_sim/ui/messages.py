@@ -10,6 +10,13 @@ from interview_sim.speech.protocols import Listener, ListenResult, Speaker
 
 
 @dataclass
+class ServicesBuilt(Message):
+    """The workspace is open: banks loaded, store ready."""
+
+    services: object  # interview_sim.services.Services (kept loose so this module stays light)
+
+
+@dataclass
 class SpeechEnginesBuilt(Message):
     """The real speaker and listener are ready to replace the placeholders."""
 

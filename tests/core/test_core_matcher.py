@@ -54,7 +54,7 @@ MUST_MATCH = [
     ("cluster centre", "the cluster center moves", "cluster center"),
     # one-letter mis-hearings of long words (8 letters or more): wrong, missing, added
     ("gradient", "the gradiant flows", "gradiant"),
-    ("gradient", "the gradent flows", "gradent"),
+    ("transformer", "a transfomer model", "transfomer"),
     ("gradient", "the gradieent flows", "gradieent"),
     ("backpropagation", "then backpropegation", "backpropegation"),
     ("centroid", "the nearest centroyd", "centroyd"),
@@ -149,6 +149,7 @@ MISHEARD_LONG_WORDS = [
     ("variance", "high varience here"),
     ("variance", "high varance here"),
     ("variance", "high variancee here"),
+    ("gradient", "the gradent flows"),  # the answer's word has 7 letters, the rubric's 8
 ]
 
 
@@ -168,7 +169,7 @@ MISHEARD_SUFFIXES = [
     ("convolution", "a convoluton layer"),
     ("backpropagation", "then backpropagaton"),
     ("normalization", "layer normalizaton"),
-    ("transformer", "a transfomer model"),
+    ("attention", "self attenton"),
 ]
 
 
@@ -176,7 +177,7 @@ MISHEARD_SUFFIXES = [
     strict=True,
     reason="the one-letter correction compares stems, not words: a mis-hearing in the part the"
     " stemmer changes ('regularizaton' stems to 'regularizaton', not 'regular') is not forgiven,"
-    " although docs/banks.md promises it for any word of 6 letters or more",
+    " although docs/banks.md promises it for any word of 8 letters or more",
 )
 @pytest.mark.parametrize(("phrase", "text"), MISHEARD_SUFFIXES)
 def test_one_letter_mishearing_anywhere_in_a_long_word(phrase: str, text: str) -> None:

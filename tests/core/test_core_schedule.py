@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -25,7 +26,7 @@ def test_never_attempted_is_due_now() -> None:
 def test_intervals_grow_with_good_scores() -> None:
     intervals = [review(attempts(*[100] * n)).interval_days for n in range(1, 7)]
     assert intervals[:2] == [1.0, 6.0]
-    assert all(b > a for a, b in zip(intervals, intervals[1:], strict=False))
+    assert all(b > a for a, b in pairwise(intervals))
     assert intervals[2] == pytest.approx(6.0 * 2.7)  # the ease grew to 2.7 after two passes
 
 

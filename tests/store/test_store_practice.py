@@ -187,11 +187,16 @@ def test_submitting_after_the_end_is_an_error(
 def test_spoken_answers_use_their_timings_for_pace_and_length(
     memory_store: SessionStore, example_bank: Bank
 ) -> None:
-    session = PracticeSession.start(memory_store, example_bank, count=5, order="in-order",
-                                    mode="voice", probes=False)
+    session = PracticeSession.start(
+        memory_store, example_bank, count=5, order="in-order", mode="voice", probes=False
+    )
     session.position = 4  # the behavioural question with a 45-150 s target
-    words = [Word("i", 0.0, 0.5), Word("learned", 0.5, 1.0), Word("a", 30.0, 30.5),
-             Word("lesson", 59.5, 60.0)]
+    words = [
+        Word("i", 0.0, 0.5),
+        Word("learned", 0.5, 1.0),
+        Word("a", 30.0, 30.5),
+        Word("lesson", 59.5, 60.0),
+    ]
     feedback = session.submit("I learned a lesson", words=words, audio_path="/x/answer.wav")
     length = feedback.result.concepts[-1]
     assert length.matched  # 60 s spoken, though only four words

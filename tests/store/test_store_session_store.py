@@ -344,9 +344,7 @@ def test_delete_session_removes_rows_and_audio_files(
     file_store.record_answer(sid, answer(2, audio_path=str(audio[1])))
     file_store.record_answer(sid, answer(3, audio_path=str(tmp_path / "already-gone.wav")))
     file_store.add_grade(first, 4.0, "fair")
-    file_store.db.execute(
-        "insert into score_history (answer_id, score) values (?, ?)", [first, 10]
-    )
+    file_store.db.execute("insert into score_history (answer_id, score) values (?, ?)", [first, 10])
     file_store.db.conn.commit()
     removed = file_store.delete_session(sid)
     assert sorted(removed) == sorted(str(p) for p in audio)

@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
 
-from interview_sim.services import Services
-
 if TYPE_CHECKING:
+    from interview_sim.services import Services
     from interview_sim.ui.app import InterviewApp
 
 ResultT = TypeVar("ResultT")

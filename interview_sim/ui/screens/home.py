@@ -7,10 +7,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from interview_sim.practice import PracticeSession
+from typing import TYPE_CHECKING
+
 from interview_sim.ui.screens.base import AppScreen
-from interview_sim.ui.screens.start import StartChoice, StartScreen
 from interview_sim.ui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from interview_sim.practice import PracticeSession
+    from interview_sim.ui.screens.start import StartChoice
 
 
 def model_missing() -> bool:
@@ -54,22 +58,34 @@ class HomeScreen(AppScreen[None]):
         self.interview_app.status_listeners.append(self.refresh_status)
         banks = self.query_one("#banks", DataTable)
         banks.add_columns("Bank", "Questions", "Topics", "Last score")
+        banks.focus()
+        self.query_one("#resume", DataTable).display = False
+        self.query_one("#resume-title").display = False
+        if self.interview_app.services_ready:
+            self._fill()
+        else:
+            self.query_one(StatusLine).update("Opening the workspace…")
+
+    def _fill(self) -> None:
+        self._filled = True
         self.refresh_tables()
         self.refresh_status()
         for problem in self.services.banks.problems[:3]:
             self.notify(
                 str(problem), title="A bank file has problems", severity="warning", timeout=10
             )
-        banks.focus()
 
     def on_unmount(self) -> None:
         listeners = self.interview_app.status_listeners
         if self.refresh_status in listeners:
             listeners.remove(self.refresh_status)
 
+    _filled = False
+
     def on_screen_resume(self) -> None:
-        self.refresh_tables()
-        self.refresh_status()
+        if self.interview_app.services_ready:
+            self.refresh_tables()
+            self.refresh_status()
 
     def refresh_tables(self) -> None:
         """Fill the bank and resume tables from the services."""
@@ -105,7 +121,12 @@ class HomeScreen(AppScreen[None]):
         self.query_one("#resume-title").display = bool(rows)
 
     def refresh_status(self) -> None:
-        """Redraw the status line."""
+        """Redraw the status line (and fill the tables once the services are ready)."""
+        if not self.interview_app.services_ready:
+            return
+        if not self._filled:
+            self._fill()
+            return
         self.query_one(StatusLine).show(self.services.statuses(), model_missing())
 
     @on(DataTable.RowSelected, "#banks")
@@ -117,6 +138,11 @@ class HomeScreen(AppScreen[None]):
         self.action_resume()
 
     def action_start(self) -> None:
+        if not self.interview_app.services_ready:
+            self.notify("Still opening the workspace…")
+            return
+        from interview_sim.ui.screens.start import StartScreen
+
         banks = self.query_one("#banks", DataTable)
         if banks.row_count == 0:
             self.notify("No banks in this workspace: add YAML files to banks/.", severity="warning")
@@ -135,6 +161,8 @@ class HomeScreen(AppScreen[None]):
     def _started(self, choice: StartChoice | None) -> None:
         if choice is None:
             return
+        from interview_sim.practice import PracticeSession
+
         session = PracticeSession.start(
             self.services.store,
             choice.bank,
@@ -157,6 +185,10 @@ class HomeScreen(AppScreen[None]):
         self.app.push_screen(InterviewScreen(session, answer_seconds, think_seconds))
 
     def action_resume(self) -> None:
+        if not self.interview_app.services_ready:
+            return
+        from interview_sim.practice import PracticeSession
+
         resume = self.query_one("#resume", DataTable)
         if not resume.display or resume.row_count == 0:
             self.notify("No unfinished sessions.")
