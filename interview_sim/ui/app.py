@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
-
-from typing import TYPE_CHECKING
 
 from interview_sim.ui.messages import ServicesBuilt, SpeechEnginesBuilt
 
@@ -36,7 +35,7 @@ class InterviewApp(App[None]):
     def __init__(
         self,
         services: Services | None = None,
-        speech_builder: SpeechBuilder | None | str = "default",
+        speech_builder: SpeechBuilder | str | None = "default",
         services_factory: Callable[[], Services] | None = None,
     ) -> None:
         super().__init__()

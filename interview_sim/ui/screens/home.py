@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
-
-from typing import TYPE_CHECKING
 
 from interview_sim.ui.screens.base import AppScreen
 from interview_sim.ui.widgets.status_line import StatusLine
