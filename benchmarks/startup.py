@@ -23,7 +23,7 @@ import termios
 import time
 from pathlib import Path
 
-BARE_APP = '''
+BARE_APP = """
 from textual.app import App
 from textual.widgets import Static
 
@@ -35,7 +35,7 @@ class Bare(App):
         self.query_one("#s", Static).update("r: resume an unfinished session")
 
 Bare().run()
-'''
+"""
 
 
 def _spawn(argv: list[str], env: dict[str, str]) -> tuple[int, int]:
@@ -89,8 +89,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workspace = Path(tmp) / "ws"
         os.system(f"{exe} init {workspace} > /dev/null")
-        env = dict(os.environ, TERM="xterm-256color", INTERVIEW_SIM_HOME=str(workspace),
-                   INTERVIEW_SIM_CACHE_DIR=str(Path(tmp) / "cache"))
+        env = dict(
+            os.environ,
+            TERM="xterm-256color",
+            INTERVIEW_SIM_HOME=str(workspace),
+            INTERVIEW_SIM_CACHE_DIR=str(Path(tmp) / "cache"),
+        )
         bare_script = Path(tmp) / "bare.py"
         bare_script.write_text(BARE_APP)
         measure([exe], env)  # warm the bank cache and the OS file cache once
@@ -102,8 +106,10 @@ def main() -> None:
     for label, index in (("first paint", 0), ("answers a key", 1)):
         b = statistics.median(r[index] for r in bare) * 1000
         o = statistics.median(r[index] for r in ours) * 1000
-        print(f"start-up {label}: interview-sim {o:.0f} ms, bare Textual app {b:.0f} ms,"
-              f" ratio {o / b:.2f}x (target 1.3x)")
+        print(
+            f"start-up {label}: interview-sim {o:.0f} ms, bare Textual app {b:.0f} ms,"
+            f" ratio {o / b:.2f}x (target 1.3x)"
+        )
 
 
 if __name__ == "__main__":

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from interview_sim.bank_cache import load_bank_cached
-from interview_sim.config import Settings, load_settings
+from interview_sim.config import Settings, SettingsError, load_settings
 from interview_sim.core.bank_set import BankSet, load_bank_set
 from interview_sim.core.scoring import RubricCache
 from interview_sim.speech.protocols import ComponentStatus, Listener, Speaker
-from interview_sim.store.session_store import SessionStore
+from interview_sim.store.session_store import SessionStore, StoreError
 from interview_sim.workspace import Workspace
 
 
@@ -30,6 +30,7 @@ class Services:
     speaker: Speaker
     listener: Listener
     rubrics: RubricCache = field(default_factory=RubricCache)
+    warnings: list[str] = field(default_factory=list)  # what degraded at start-up, with the fix
 
     def reload_banks(self) -> BankSet:
         """Read the bank files again (after the user edits them)."""
@@ -119,14 +120,25 @@ def build_services(
 ) -> Services:
     """The one factory. With speech=False the engines are placeholders, built later in the
     background by the UI (see `build_speech`), so start-up stays fast."""
-    settings = settings or load_settings(workspace.root)
-    store = store or SessionStore.open(workspace.database_path)
+    warnings: list[str] = []
+    if settings is None:
+        try:
+            settings = load_settings(workspace.root)
+        except SettingsError as exc:
+            warnings.append(f"{exc} Using the default settings for now.")
+            settings = Settings()
+    if store is None:
+        try:
+            store = SessionStore.open(workspace.database_path)
+        except StoreError as exc:
+            warnings.append(f"{exc} Until then, this session is NOT saved.")
+            store = SessionStore.memory()
     banks = load_bank_set(workspace.banks_dir, loader=load_bank_cached)
     if speaker is None:
         speaker = build_speaker(settings) if speech else unavailable_speaker()
     if listener is None:
         listener = build_listener(settings, workspace) if speech else unavailable_listener()
-    return Services(workspace, settings, store, banks, speaker, listener)
+    return Services(workspace, settings, store, banks, speaker, listener, warnings=warnings)
 
 
 SpeechBuilder = Callable[[Settings, Workspace], tuple[Speaker, Listener]]

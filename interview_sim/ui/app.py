@@ -123,6 +123,33 @@ class InterviewApp(App[None]):
                 timeout=8,
             )
 
+    def _print_error_renderables(self) -> None:
+        """An unexpected error: its details go to a log file, one plain line to the user."""
+        if self._exception is None or not self._exit_renderables:
+            super()._print_error_renderables()
+            return
+        from rich.console import Console
+
+        from interview_sim.cli import crash_log_path
+
+        path = crash_log_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as log:
+                console = Console(file=log, width=120, color_system=None)
+                for renderable in self._exit_renderables:
+                    console.print(renderable)
+            where = f" Details are in {path}."
+        except OSError:
+            where = ""
+        self._exit_renderables.clear()
+        self.error_console.print(
+            f"interview-sim stopped on an unexpected error: {self._exception}. Every scored"
+            f" answer is saved; resume from Home with r.{where}",
+            markup=False,
+            highlight=False,
+        )
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(

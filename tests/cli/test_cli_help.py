@@ -10,11 +10,22 @@ from interview_sim import __version__
 from interview_sim.cli import cli
 
 
-def command_paths(group: click.Command, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+def subcommands(group: click.Group) -> dict[str, click.Command]:
+    """A group's commands through click's own API, so that lazily loaded ones are seen too."""
+    ctx = click.Context(group, info_name=group.name)
+    found: dict[str, click.Command] = {}
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, f"{name} is listed but cannot be loaded"
+        found[name] = command
+    return found
+
+
+def command_paths(command: click.Command, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     paths = [prefix]
-    if isinstance(group, click.Group):
-        for name in sorted(group.commands):
-            paths += command_paths(group.commands[name], (*prefix, name))
+    if isinstance(command, click.Group):
+        for name, sub in sorted(subcommands(command).items()):
+            paths += command_paths(sub, (*prefix, name))
     return paths
 
 
@@ -22,7 +33,7 @@ def command_at(path: tuple[str, ...]) -> click.Command:
     command: click.Command = cli
     for name in path:
         assert isinstance(command, click.Group)
-        command = command.commands[name]
+        command = subcommands(command)[name]
     return command
 
 

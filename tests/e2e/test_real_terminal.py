@@ -40,16 +40,27 @@ class Terminal:
         self.keys(command, "Enter")
 
     def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "send-keys", "-t", self.name, *keys],
-                       check=True, env=self.env)
+        subprocess.run(
+            ["tmux", "-L", self.socket, "send-keys", "-t", self.name, *keys],
+            check=True,
+            env=self.env,
+        )
 
     def text(self, *literal: str) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "send-keys", "-t", self.name, "-l", *literal],
-                       check=True, env=self.env)
+        subprocess.run(
+            ["tmux", "-L", self.socket, "send-keys", "-t", self.name, "-l", *literal],
+            check=True,
+            env=self.env,
+        )
 
     def screen(self) -> str:
-        out = subprocess.run(["tmux", "-L", self.socket, "capture-pane", "-p", "-t", self.name],
-                             check=True, capture_output=True, text=True, env=self.env)
+        out = subprocess.run(
+            ["tmux", "-L", self.socket, "capture-pane", "-p", "-t", self.name],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=self.env,
+        )
         return out.stdout
 
     def wait_for(self, needle: str, timeout: float = 20.0) -> str:
@@ -71,8 +82,9 @@ class Terminal:
         return int(children.stdout.split()[0])
 
     def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], env=self.env,
-                       capture_output=True)
+        subprocess.run(
+            ["tmux", "-L", self.socket, "kill-server"], env=self.env, capture_output=True
+        )
 
 
 @pytest.fixture
@@ -80,8 +92,14 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
     workspace = tmp_path / "ws"
     subprocess.run([str(EXE), "init", str(workspace)], check=True, capture_output=True)
     env = dict(os.environ)
-    env.update({"TERM": "xterm-256color", "INTERVIEW_SIM_CACHE_DIR": str(tmp_path / "cache"),
-                "HOME": str(tmp_path / "home"), "INTERVIEW_SIM_HOME": str(workspace)})
+    env.update(
+        {
+            "TERM": "xterm-256color",
+            "INTERVIEW_SIM_CACHE_DIR": str(tmp_path / "cache"),
+            "HOME": str(tmp_path / "home"),
+            "INTERVIEW_SIM_HOME": str(workspace),
+        }
+    )
     term = Terminal(workspace, env)
     try:
         yield term, workspace
@@ -93,7 +111,8 @@ def _answers(workspace: Path) -> list[tuple[int, str, int]]:
     conn = sqlite3.connect(workspace / "sessions" / "interview.db")
     try:
         return conn.execute(
-            "select session_id, question_id, score from answers order by id").fetchall()
+            "select session_id, question_id, score from answers order by id"
+        ).fetchall()
     finally:
         conn.close()
 

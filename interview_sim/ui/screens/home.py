@@ -70,6 +70,8 @@ class HomeScreen(AppScreen[None]):
         self._filled = True
         self.refresh_tables()
         self.refresh_status()
+        for warning in self.services.warnings:
+            self.notify(warning, title="Check your set-up", severity="error", timeout=30)
         for problem in self.services.banks.problems[:3]:
             self.notify(
                 str(problem), title="A bank file has problems", severity="warning", timeout=10
