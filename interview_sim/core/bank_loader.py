@@ -181,6 +181,8 @@ def _message(root: Any, err: Any) -> tuple[tuple[int | str, ...], str]:
         )
     msg = str(err["msg"])
     msg = msg.removeprefix("Value error, ")
+    if kind == "string_type" and isinstance(err.get("input"), (int, float, bool)):
+        msg = f"{msg}: {err.get('input')!r} was read as a number or yes/no; put it in quotes"
     return loc, f"{_describe(root, loc)}: {msg[0].lower() + msg[1:] if msg else msg}"
 
 
