@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import result as report
 from interview_sim.speech.audio_in import WavFileSource
 from interview_sim.speech.listener import VoskListener
 from interview_sim.speech.protocols import ListenSettings
@@ -87,7 +89,8 @@ def main() -> None:
     model = SpeechModel(args.model, probe=False)
     started = time.monotonic()
     vosk_model = model.load()
-    print(f"load           {time.monotonic() - started:.2f} s")
+    load_seconds = time.monotonic() - started
+    print(f"load           {load_seconds:.2f} s")
     print(f"RSS            {rss_mb():.0f} MB after load ({before:.0f} MB before)")
 
     source = WavFileSource(answer)
@@ -120,6 +123,24 @@ def main() -> None:
     print(f"finalize       {timing.finalize_seconds * 1000:.0f} ms from end decision to transcript")
     total = timing.finalize_seconds + timing.decided_audio - speech_end
     print(f"end-to-final   {total:.2f} s from the last voiced frame to the final transcript")
+    report(
+        "speech in: recognition real-time factor (test model)",
+        f"{took / duration:.2f}",
+        "report",
+        f"{duration:.0f} s of speech, 2 cores",
+    )
+    report(
+        "speech in: end of speech detected -> final transcript",
+        f"{timing.finalize_seconds * 1000:.0f} ms",
+        "<= 250 ms",
+        f"plus the {args.silence:.1f} s silence setting that detects the end",
+    )
+    report(
+        "speech in: model load / RSS after a 60 s answer",
+        f"{load_seconds:.2f} s / {rss_mb():.0f} MB",
+        "report",
+        "Korean test model (the English small model is comparable in size)",
+    )
 
 
 if __name__ == "__main__":

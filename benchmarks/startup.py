@@ -23,6 +23,8 @@ import termios
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 BARE_APP = """
 from textual.app import App
 from textual.widgets import Static

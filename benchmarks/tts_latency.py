@@ -11,12 +11,15 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import result
 from interview_sim.speech.playback import NullOutput, wav_seconds
 from interview_sim.speech.tts import TtsCache, TtsSpeaker
 
@@ -87,6 +90,20 @@ def main() -> None:
     print(f"first sound, uncached:            {median_ms(uncached)}")
     print(f"first sound, cached:              {median_ms(cached)}")
     print(f"stop latency (stop -> return):    {median_ms(stops)}")
+    med = statistics.median
+    result(
+        "speech out: first sound, 25-word question, uncached",
+        f"{med(uncached) * 1000:.0f} ms",
+        "report",
+        f"render alone {med(renders) * 1000:.0f} ms",
+    )
+    result(
+        "speech out: first sound, cached",
+        f"{med(cached) * 1000:.1f} ms",
+        "< 50 ms",
+        "null output, no sound card here",
+    )
+    result("speech out: stop latency", f"{med(stops) * 1000:.0f} ms", "< 50 ms", "")
 
 
 if __name__ == "__main__":
