@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import result  # noqa: E402
 
 BARE_APP = """
 from textual.app import App
@@ -111,6 +112,12 @@ def main() -> None:
         print(
             f"start-up {label}: interview-sim {o:.0f} ms, bare Textual app {b:.0f} ms,"
             f" ratio {o / b:.2f}x (target 1.3x)"
+        )
+        result(
+            f"start-up: {label} (ratio to a bare Textual app)",
+            f"{o / b:.2f}x",
+            "<= 1.3x",
+            f"{o:.0f} ms vs {b:.0f} ms, medians of {args.runs}",
         )
 
 
