@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.common import result  # noqa: E402
+from benchmarks.common import result
 
 BARE_APP = """
 from textual.app import App

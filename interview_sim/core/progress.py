@@ -453,8 +453,7 @@ class ProgressReport:
                 "answers": s.count,
                 "change": s.change,
                 "points": [
-                    {"day": p.day.isoformat(), "mean": p.mean, "answers": p.count}
-                    for p in s.points
+                    {"day": p.day.isoformat(), "mean": p.mean, "answers": p.count} for p in s.points
                 ],
             }
 

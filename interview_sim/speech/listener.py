@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from interview_sim.core.transcript import Transcript
@@ -110,7 +111,13 @@ class VoskListener:
             config = EndpointConfig.from_settings(settings, **self._endpoint)
             endpointer = Endpointer(rate, config, self._detector)
             worker = _RecognizerThread(model, rate, on_partial)
-            recorder = WavRecorder(settings.record_to, rate) if settings.record_to else None
+            recorder = None
+            self.recording_error: OSError | None = None
+            if settings.record_to:
+                try:
+                    recorder = WavRecorder(settings.record_to, rate)
+                except OSError as exc:  # no space or no permission: transcribe anyway
+                    self.recording_error = exc
             started = time.monotonic()
             worker.start()
             try:
@@ -139,10 +146,19 @@ class VoskListener:
             transcript=transcript,
             ended_by=ended_by,
             audio_seconds=endpointer.fed_seconds,
-            audio_path=settings.record_to,
+            audio_path=self._kept(recorder),
             speech_ended_at=speech_ended_at,
             final_at=final_at,
         )
+
+    def _kept(self, recorder: WavRecorder | None) -> Path | None:
+        """The recording's path, or None when none was made or it failed."""
+        if recorder is None:
+            return None
+        if recorder.error is not None:
+            self.recording_error = recorder.error
+            return None
+        return recorder.path
 
     def _capture(
         self,

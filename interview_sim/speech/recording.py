@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import wave
 from pathlib import Path
@@ -47,11 +48,27 @@ class WavRecorder:
         self._wav.setsampwidth(2)
         self._wav.setframerate(rate)
         self.frames = 0
+        self.error: OSError | None = None
 
     def write(self, data: bytes) -> None:
-        """Append audio."""
-        self._wav.writeframesraw(data)
+        """Append audio. A full disk stops the recording (and deletes it), never the answer."""
+        if self.error is not None:
+            return
+        try:
+            self._wav.writeframesraw(data)
+        except OSError as exc:
+            self._fail(exc)
+            return
         self.frames += len(data) // 2
+
+    def _fail(self, exc: OSError) -> None:
+        self.error = exc
+        with contextlib.suppress(OSError, ValueError):
+            self._wav.close()  # marks the writer closed so it never writes again
+        with contextlib.suppress(OSError):
+            self._file.close()
+        with contextlib.suppress(OSError):
+            self.path.unlink()
 
     @property
     def seconds(self) -> float:
@@ -64,8 +81,11 @@ class WavRecorder:
             return
         try:
             self._wav.close()
+        except OSError as exc:
+            self._fail(exc)
         finally:
-            self._file.close()
+            if not self._file.closed:
+                self._file.close()
 
     def __enter__(self) -> Self:
         return self

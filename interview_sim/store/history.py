@@ -12,7 +12,7 @@ import os
 import socket
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -33,7 +33,7 @@ from interview_sim.core.progress import (
     weakest_concepts,
 )
 from interview_sim.core.schedule import MAX_INTERVAL_DAYS
-from interview_sim.store.session_store import SessionStore, now_iso
+from interview_sim.store.session_store import SessionStore
 
 STATUSES = ("finished", "interrupted", "active")
 SORTS = {
@@ -122,7 +122,9 @@ class SessionFilter:
         if self.status is not None and self.status not in STATUSES:
             raise HistoryError(f"unknown status {self.status!r}; choose {', '.join(STATUSES)}")
         if self.since and self.until and self.since > self.until:
-            raise HistoryError(f"the date range ends ({self.until}) before it starts ({self.since})")
+            raise HistoryError(
+                f"the date range ends ({self.until}) before it starts ({self.since})"
+            )
         low, high = self.min_score, self.max_score
         if low is not None and high is not None and low > high:
             raise HistoryError(f"the minimum score ({low:g}) is above the maximum ({high:g})")
@@ -143,7 +145,7 @@ class SessionPage:
 
 
 def parse_sort(sort: str) -> tuple[str, bool]:
-    """"score" or "-score" (descending) -> (key, descending); HistoryError when unknown."""
+    """ "score" or "-score" (descending) -> (key, descending); HistoryError when unknown."""
     key = sort.strip().lower()
     descending = key.startswith("-")
     key = key.lstrip("-+")
@@ -366,9 +368,7 @@ def search_transcripts(
     with _locked(store) as db:
         rows = list(db.execute(sql, params))
     return [
-        SearchHit(
-            int(r[0]), int(r[1]), r[2], r[3], r[4], r[5] or "", r[6], r[7] or "", r[8] or ""
-        )
+        SearchHit(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5] or "", r[6], r[7] or "", r[8] or "")
         for r in rows
     ]
 
@@ -460,7 +460,9 @@ def concept_observations(
     params: list[Any] = [*([bank] if bank else []), max(1, recent)]
     with _locked(store) as db:
         rows = db.execute(sql, params).fetchall()
-    return [ConceptObservation(b, q, str(name), bool(matched)) for b, q, name, matched in rows if name]
+    return [
+        ConceptObservation(b, q, str(name), bool(matched)) for b, q, name, matched in rows if name
+    ]
 
 
 def practice_days(store: SessionStore, bank: str | None = None) -> list[date]:
@@ -511,9 +513,7 @@ def due_items(
     history = attempt_history(store, bank)
     keys: list[tuple[str, str]] | None = None
     if questions is not None:
-        keys = [
-            (b, q) for b, ids in questions.items() if bank is None or b == bank for q in ids
-        ]
+        keys = [(b, q) for b, ids in questions.items() if bank is None or b == bank for q in ids]
     return due_list(
         history,
         now or datetime.now(UTC),
@@ -653,14 +653,10 @@ def prune_recordings(
             marks = ",".join("?" for _ in chunk)
             db.execute(f"update answers set audio_path = null where id in ({marks})", chunk)
     for folder in folders:
-        if recordings_dir is None or _inside(folder, recordings_dir):
-            try:
-                folder.rmdir()  # only when empty
-            except OSError:
-                pass
+        inside = recordings_dir is None or (
+            _inside(folder, recordings_dir) and folder.resolve() != recordings_dir.resolve()
+        )
+        if inside:
+            with suppress(OSError):
+                folder.rmdir()  # a session's folder, once empty
     return report
-
-
-def recorded_at(store: SessionStore) -> str:
-    """Now, in the store's time format (for callers stamping their own rows)."""
-    return now_iso()

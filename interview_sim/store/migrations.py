@@ -109,3 +109,16 @@ def _score_history(db: Database) -> None:
         foreign_keys=[("answer_id", "answers", "id")],
     )
     _table(db, "score_history").create_index(["answer_id"])
+
+
+@migrations(name="0004_history_indexes")
+def _history_indexes(db: Database) -> None:
+    # the history list filtered by bank (newest first) and by stored status
+    _table(db, "sessions").create_index(["bank", "started_at"], if_not_exists=True)
+    _table(db, "sessions").create_index(["status"], if_not_exists=True)
+    # progress and the due list read only scored attempts: a partial index that covers them
+    db.execute(
+        "create index if not exists idx_answers_scored on answers"
+        " (bank, question_id, created_at, score, topic)"
+        " where skipped = 0 and is_probe = 0 and score is not null"
+    )

@@ -237,6 +237,11 @@ class InterviewScreen(AppScreen[None]):
             self._set_state("Nothing was heard. ctrl+r to try again, ctrl+n to skip.")
             return
         audio = str(result.audio_path) if result.audio_path else None
+        failed = getattr(self.services.listener, "recording_error", None)
+        if failed is not None and audio is None:
+            self.notify(
+                f"The recording was not saved ({failed}); the answer was.", severity="warning"
+            )
         self._submit(
             text,
             words=result.transcript.words,
