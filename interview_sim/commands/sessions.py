@@ -1,4 +1,7 @@
-"""`interview-sim sessions ...`: list, show, export and delete logged sessions."""
+"""`interview-sim sessions ...`: list, show, export and delete logged sessions.
+
+interview_sim.commands.history adds search, grade and prune-audio to this group.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ import click
 
 from interview_sim.commands.common import echo_json, fail, open_store, table
 from interview_sim.core.export import to_csv, to_json, to_markdown
+from interview_sim.store import history
+from interview_sim.store.history import DEFAULT_SORT, SORTS, HistoryError, SessionFilter, parse_day
 
 
 @click.group()
@@ -15,11 +20,65 @@ def sessions() -> None:
     """List, show, export and delete logged sessions."""
 
 
+def session_filter(
+    *,
+    bank: str | None = None,
+    status: str | None = None,
+    search: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    min_score: float | None = None,
+    max_score: float | None = None,
+    mode: str | None = None,
+) -> SessionFilter:
+    """The filter the options describe, or a one-line failure."""
+    try:
+        return SessionFilter(
+            bank=bank,
+            since=parse_day(since) if since else None,
+            until=parse_day(until) if until else None,
+            min_score=min_score,
+            max_score=max_score,
+            status=status,
+            mode=mode,
+            search=search,
+        )
+    except HistoryError as exc:
+        fail(str(exc))
+
+
+LIST_KEYS = (
+    "id",
+    "bank",
+    "bank_title",
+    "mode",
+    "status",
+    "started_at",
+    "ended_at",
+    "count",
+    "answered",
+    "score",
+    "duration_s",
+)
+
+
 @sessions.command("list")
 @click.option("--bank", help="Only this bank.")
 @click.option("--status", type=click.Choice(["finished", "interrupted", "active"]))
 @click.option("--search", help="Only sessions whose transcripts or prompts contain these words.")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only sessions started on or after this day.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only sessions started on or before this day.")
+@click.option("--min-score", type=float, help="Only sessions scoring at least this (0-100).")
+@click.option("--max-score", type=float, help="Only sessions scoring at most this (0-100).")
+@click.option("--mode", type=click.Choice(["voice", "typed"]), help="Only voice or typed sessions.")
+@click.option(
+    "--sort",
+    default=DEFAULT_SORT,
+    show_default=True,
+    help=f"Sort by {', '.join(SORTS)}; a leading - sorts descending (e.g. -score).",
+)
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000))
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def list_sessions(
@@ -27,38 +86,43 @@ def list_sessions(
     bank: str | None,
     status: str | None,
     search: str | None,
+    since: str | None,
+    until: str | None,
+    min_score: float | None,
+    max_score: float | None,
+    mode: str | None,
+    sort: str,
     limit: int,
+    offset: int,
     as_json: bool,
 ) -> None:
-    """Sessions, newest first."""
-    rows = open_store(ctx).list_sessions(limit=limit, bank=bank, status=status, search=search)
+    """Sessions, newest first, filtered and sorted."""
+    flt = session_filter(
+        bank=bank,
+        status=status,
+        search=search,
+        since=since,
+        until=until,
+        min_score=min_score,
+        max_score=max_score,
+        mode=mode,
+    )
+    try:
+        page = history.list_sessions(open_store(ctx), flt, sort=sort, limit=limit, offset=offset)
+    except HistoryError as exc:
+        fail(str(exc))
+    rows = page.rows
     if as_json:
-        echo_json(
-            [
-                {
-                    k: r.get(k)
-                    for k in (
-                        "id",
-                        "bank",
-                        "bank_title",
-                        "mode",
-                        "status",
-                        "started_at",
-                        "ended_at",
-                        "count",
-                        "answered",
-                        "score",
-                    )
-                }
-                for r in rows
-            ]
-        )
+        echo_json([{k: r.get(k) for k in LIST_KEYS} for r in rows])
         return
     if not rows:
-        click.echo(
-            "No sessions yet. Start one with `interview-sim` or"
-            " `interview-sim interview --plain --bank BANK`."
-        )
+        if flt == SessionFilter():
+            click.echo(
+                "No sessions yet. Start one with `interview-sim` or"
+                " `interview-sim interview --plain --bank BANK`."
+            )
+        else:
+            click.echo("No sessions match these filters.")
         return
     click.echo(
         table(
@@ -71,12 +135,26 @@ def list_sessions(
                     r["status"],
                     f"{r['answered']}/{r['count']}",
                     "-" if r["score"] is None else f"{r['score']:.0f}",
+                    minutes(r.get("duration_s")),
                 ]
                 for r in rows
             ],
-            ["id", "started", "bank", "mode", "status", "answered", "score"],
+            ["id", "started", "bank", "mode", "status", "answered", "score", "time"],
         )
     )
+    if page.has_more:
+        click.echo(
+            f"({page.offset + 1}-{page.offset + len(rows)} of {page.total};"
+            f" --offset {page.offset + len(rows)} for more)"
+        )
+
+
+def minutes(seconds: object) -> str:
+    """A duration as m:ss."""
+    if not isinstance(seconds, (int, float)) or seconds < 0:
+        return "-"
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 @sessions.command("show")
@@ -95,7 +173,7 @@ def show(ctx: click.Context, session_id: int, as_json: bool) -> None:
 
 
 @sessions.command("export")
-@click.argument("session_ids", type=int, nargs=-1, required=True)
+@click.argument("session_ids", type=int, nargs=-1)
 @click.option(
     "--format", "fmt", type=click.Choice(["md", "json", "csv"]), default="md", show_default=True
 )
@@ -104,16 +182,38 @@ def show(ctx: click.Context, session_id: int, as_json: bool) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write to this file instead of stdout.",
 )
+@click.option("--since", metavar="YYYY-MM-DD", help="Export the sessions started from this day.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Export the sessions started up to this day.")
+@click.option("--bank", help="Export only this bank's sessions (with a date range or --all).")
+@click.option("--all", "every", is_flag=True, help="Export every session.")
 @click.pass_context
-def export(ctx: click.Context, session_ids: tuple[int, ...], fmt: str, out: Path | None) -> None:
-    """Export sessions as Markdown, JSON or CSV."""
+def export(
+    ctx: click.Context,
+    session_ids: tuple[int, ...],
+    fmt: str,
+    out: Path | None,
+    since: str | None,
+    until: str | None,
+    bank: str | None,
+    every: bool,
+) -> None:
+    """Export sessions (by id, a date range or --all) as Markdown, JSON or CSV."""
     store = open_store(ctx)
+    ranged = bool(since or until or every)
+    if not session_ids and not ranged:
+        fail("name the sessions to export: their ids, --since/--until DAY, or --all")
     rows = []
     for sid in session_ids:
         row = store.session(sid)
         if row is None:
             fail(f"no session {sid}")
         rows.append(row)
+    if ranged or (bank and not session_ids):
+        flt = session_filter(bank=bank, since=since, until=until)
+        seen = {r["id"] for r in rows}
+        rows += [r for r in history.sessions_for_export(store, flt) if r["id"] not in seen]
+        if not rows:
+            fail("no sessions in that range (see `interview-sim sessions list`)")
     text = {"md": to_markdown, "json": to_json, "csv": to_csv}[fmt](rows)
     if out is None:
         click.echo(text, nl=False)
@@ -122,7 +222,7 @@ def export(ctx: click.Context, session_ids: tuple[int, ...], fmt: str, out: Path
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
             fail(f"{out}: cannot write: {exc.strerror}")
-        click.echo(f"wrote {out}", err=True)
+        click.echo(f"wrote {out} ({len(rows)} session(s))", err=True)
 
 
 @sessions.command("delete")

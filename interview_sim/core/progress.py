@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from interview_sim.core.schedule import MAX_INTERVAL_DAYS, Review, review
@@ -124,6 +125,19 @@ def score_series(rows: Iterable[DayScores]) -> tuple[list[Series], list[Series]]
     return banks, topics
 
 
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[float], low: float = 0.0, high: float = 100.0) -> str:
+    """Scores as a one-line bar chart (0-100 by default)."""
+    span = high - low or 1.0
+    out = []
+    for value in values:
+        share = max(0.0, min(1.0, (value - low) / span))
+        out.append(SPARK_BARS[min(len(SPARK_BARS) - 1, int(share * len(SPARK_BARS)))])
+    return "".join(out)
+
+
 # weakest concepts ---------------------------------------------------------------------------
 
 
@@ -204,7 +218,7 @@ def streaks(days: Iterable[date], today: date) -> Streak:
     if not unique:
         return Streak(0, 0, 0, None)
     longest = run = 1
-    for before, after in zip(unique, unique[1:], strict=False):
+    for before, after in pairwise(unique):
         run = run + 1 if (after - before).days == 1 else 1
         longest = max(longest, run)
     current = 0

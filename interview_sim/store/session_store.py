@@ -132,8 +132,24 @@ class SessionStore:
 
     @contextmanager
     def _tx(self) -> Iterator[Database]:
-        with self._lock, self.db.atomic():
-            yield self.db
+        """A short write transaction that takes the write lock first (BEGIN IMMEDIATE).
+
+        A deferred transaction that reads and then writes cannot wait for another process's
+        write: SQLite answers "database is locked" at once. Taking the lock up front lets the
+        busy timeout do its work, so two app instances can write side by side.
+        """
+        with self._lock:
+            conn = self.db.conn
+            if conn.in_transaction:
+                yield self.db
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     # sessions -------------------------------------------------------------------------------
 
