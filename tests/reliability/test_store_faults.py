@@ -1,4 +1,4 @@
-"""Attacks on the session store: kills mid-save and mid-migration, two writers, old and broken files."""
+"""Attacks on the session store: kills mid-save and mid-migration, two writers, bad files."""
 
 from __future__ import annotations
 
