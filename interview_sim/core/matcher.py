@@ -15,7 +15,7 @@ from itertools import accumulate
 
 from rapidfuzz.distance import Levenshtein
 
-from interview_sim.core.normalize import NEGATORS, Tokens, canonical_words, raw_words
+from interview_sim.core.normalize import MAX_WORD, NEGATORS, Tokens, canonical_words, raw_words
 
 GAP_WORDS = 8
 # A gap phrase "a ... b" does not reach across these: "bagging is parallel whereas boosting is
@@ -159,6 +159,8 @@ class FuzzyIndex:
 
     def correct(self, word: str) -> str | None:
         """The rubric word one edit away from `word` (same first letter), if exactly one."""
+        if len(word) > MAX_WORD:
+            return None
         found: set[str] = set()
         for key in (word, *_deletions(word)):
             found.update(self._index.get(key, ()))

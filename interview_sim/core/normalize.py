@@ -204,6 +204,8 @@ def americanize(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def canonical(word: str) -> str:
     """The canonical form of one lower-case token: digits for number words, American, stemmed."""
+    if len(word) > MAX_WORD:  # no real word is this long: keep it as it is, cheaply
+        return word
     number = NUMBER_WORDS.get(word)
     if number is not None:
         return number
@@ -212,6 +214,7 @@ def canonical(word: str) -> str:
     return str(_STEMMER.stemWord(americanize(word)))
 
 
+MAX_WORD = 40  # longer tokens are never stemmed or corrected
 _CANON: dict[str, str] = {}
 _CANON_LIMIT = 500_000
 
