@@ -75,7 +75,7 @@ def main() -> int:
     cross_fail = 0
     for q in bank.questions:
         for other in bank.questions:
-            if other.topic == q.topic or other.id == q.id:
+            if other.topic == q.topic or other.id == q.id or bank.related(q, other):
                 continue
             s = rubrics[q.id].score(other.reference).score
             cross_worst = max(cross_worst, s)

@@ -78,6 +78,9 @@ class Question(_Strict):
     kind: Literal["technical", "behavioral"] = "technical"
     reference: Text
     answer_seconds: int | None = Field(default=None, ge=10, le=1800)
+    related: list[Annotated[str, StringConstraints(pattern=ID_PATTERN)]] = Field(
+        default_factory=list
+    )  # ids of questions in the bank that ask much the same thing
     rubric: Rubric
 
 
@@ -105,6 +108,10 @@ class Bank(_Strict):
             number = int(text)
             return next((q for q in self.questions if q.number == number), None)
         return next((q for q in self.questions if q.id == text), None)
+
+    def related(self, a: Question, b: Question) -> bool:
+        """Whether two questions are declared to ask much the same thing (either way round)."""
+        return b.id in a.related or a.id in b.related
 
     @property
     def topics(self) -> list[str]:
