@@ -26,6 +26,13 @@ def plan(quick: bool, mohler: str | None) -> list[list[str]]:
         ["batch_scoring.py", "--answers", "2000" if quick else "20000"],
         ["tts_latency.py", "--runs", "3" if quick else "9"],
         ["asr.py", "--seconds", "15" if quick else "60"],
+        [
+            "answer_to_feedback.py",
+            "--seconds",
+            "15" if quick else "60",
+            "--runs",
+            "1" if quick else "3",
+        ],
         ["history.py"] + (["--quick"] if quick else []),
         ["rescore.py"] + (["--quick"] if quick else []),
     ]

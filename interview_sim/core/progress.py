@@ -236,6 +236,14 @@ def streaks(days: Iterable[date], today: date) -> Streak:
 FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 
 
+def _clamp(score: float | int) -> int:
+    return int(max(0.0, min(100.0, float(score))))
+
+
+def _first(pair: tuple[datetime, int]) -> datetime:
+    return pair[0]
+
+
 def safe_review(
     attempts: Iterable[tuple[datetime, float | int | None]],
     max_interval_days: float = MAX_INTERVAL_DAYS,
@@ -246,13 +254,15 @@ def safe_review(
     attempts are put in time order, the interval is capped at `max_interval_days`, and a due
     date past the calendar's end becomes FAR_FUTURE instead of an OverflowError.
     """
-    cleaned: list[tuple[datetime, int]] = []
-    for when, score in attempts:
-        if score is None or (isinstance(score, float) and math.isnan(score)):
-            continue
-        aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-        cleaned.append((aware, int(max(0.0, min(100.0, float(score))))))
-    cleaned.sort(key=lambda a: a[0])
+    cleaned = [
+        (
+            when if when.tzinfo is not None else when.replace(tzinfo=UTC),
+            score if type(score) is int and 0 <= score <= 100 else _clamp(score),
+        )
+        for when, score in attempts
+        if score is not None and score == score  # NaN is not equal to itself
+    ]
+    cleaned.sort(key=_first)  # already in order from the store: a linear pass
     cap = max(0.0, min(float(max_interval_days), MAX_INTERVAL_DAYS))
     try:
         result = review(cleaned)

@@ -36,16 +36,22 @@ from interview_sim.core.schedule import MAX_INTERVAL_DAYS
 from interview_sim.store.session_store import SessionStore
 
 STATUSES = ("finished", "interrupted", "active")
+_ANSWERED = "(select count(*) from answers a where a.session_id = s.id and a.is_probe = 0)"
+_DURATION = (
+    "round((julianday(coalesce(s.ended_at, s.updated_at, s.started_at))"
+    " - julianday(s.started_at)) * 86400.0, 1)"
+)
 SORTS = {
     "date": "s.started_at",
     "score": "s.score",
     "bank": "s.bank",
     "mode": "s.mode",
     "status": "s.status",
-    "answered": "answered",
-    "duration": "duration_s",
+    "answered": _ANSWERED,
+    "duration": _DURATION,
     "id": "s.id",
 }
+_NOT_NULL_SORTS = {"date", "bank", "mode", "status", "answered", "id"}
 DEFAULT_SORT = "-date"
 KEEP_CHOICES = ("all", "none", "last")
 SNIPPET_START = "\x02"  # marks a matched word in a search snippet (start)
@@ -216,9 +222,11 @@ def _where(db: Database, flt: SessionFilter) -> tuple[str, list[Any]]:
         if query is None:
             where.append("0")
         else:
+            # the matching rowids are gathered once; each session then checks its own answers
+            # through the (session_id, position) index, which holds the rowid: no big rows read
             where.append(
-                "s.id in (select a.session_id from answers_fts f join answers a"
-                " on a.id = f.rowid where answers_fts match ?)"
+                "exists (select 1 from answers a where a.session_id = s.id and a.id in"
+                " (select rowid from answers_fts where answers_fts match ?))"
             )
             params.append(query)
     return (" where " + " and ".join(where) if where else ""), params
@@ -238,19 +246,23 @@ def list_sessions(
     key, descending = parse_sort(sort)
     column = SORTS[key]
     direction = "desc" if descending else "asc"
+    tie = "s.started_at desc, s.id desc"
     # empty scores (nothing answered) always sort last
-    order = f"({column} is null), {column} {direction}, s.started_at desc, s.id desc"
+    order = (
+        f"{column} {direction}, {tie}"
+        if key in _NOT_NULL_SORTS
+        else f"({column} is null), {column} {direction}, {tie}"
+    )
     with _locked(store) as db:
         where, params = _where(db, flt)
         total = int(db.execute(f"select count(*) from sessions s{where}", params).fetchone()[0])
+        # pick the page's ids first, then work out the per-row figures for those rows only
         sql = (
             "select s.id, s.bank, s.bank_title, s.mode, s.status, s.order_kind, s.count,"
             " s.started_at, s.ended_at, s.updated_at, s.pid, s.host, s.score,"
-            " (select count(*) from answers a where a.session_id = s.id and a.is_probe = 0)"
-            " as answered,"
-            " round((julianday(coalesce(s.ended_at, s.updated_at, s.started_at))"
-            " - julianday(s.started_at)) * 86400.0, 1) as duration_s"
-            f" from sessions s{where} order by {order} limit ? offset ?"
+            f" {_ANSWERED} as answered, {_DURATION} as duration_s from sessions s"
+            f" where s.id in (select s.id from sessions s{where} order by {order} limit ? offset ?)"
+            f" order by {order}"
         )
         rows = [
             store._with_status(dict(r))
@@ -422,13 +434,16 @@ def latest_grades(store: SessionStore, answer_ids: Sequence[int]) -> dict[int, f
 # progress data ------------------------------------------------------------------------------
 
 _SCORED = "skipped = 0 and is_probe = 0 and score is not null"
+# the planner tends to pick the wide (bank, question_id, created_at) index and read every big
+# answer row; the partial index of migration 0004 covers these queries
+_SCORED_FROM = "answers indexed by idx_answers_scored"
 
 
 def day_scores(store: SessionStore, bank: str | None = None) -> list[DayScores]:
     """Scored answers grouped by bank, topic and local day."""
     sql = (
         "select bank, coalesce(topic, ''), date(created_at, 'localtime') as day, sum(score),"
-        f" count(*) from answers where {_SCORED}"
+        f" count(*) from {_SCORED_FROM} where {_SCORED}"
         + (" and bank = ?" if bank else "")
         + " group by bank, topic, day"
     )
@@ -450,12 +465,16 @@ def concept_observations(
 ) -> list[ConceptObservation]:
     """Concepts found or missed in each question's last `recent` scored attempts."""
     sql = (
-        "with ranked as (select bank, question_id, concepts, row_number() over (partition by"
-        " bank, question_id order by created_at desc, id desc) as n from answers"
-        f" where {_SCORED}" + (" and bank = ?" if bank else "") + ")"
-        " select r.bank, r.question_id, j.value ->> 'name', j.value ->> 'matched' from ranked r,"
-        " json_each(case when json_valid(r.concepts) then r.concepts else '[]' end) j"
-        " where r.n <= ? and json_type(j.value) = 'object'"
+        # each question's last few attempts found on the index; only their concepts are read
+        f"with q as (select distinct bank, question_id from {_SCORED_FROM} where {_SCORED}"
+        + (" and bank = ?" if bank else "")
+        + ") select a.bank, a.question_id, j.value ->> 'name', j.value ->> 'matched' from q"
+        " join answers a on a.id in (select b.id from answers b indexed by idx_answers_scored"
+        " where b.bank = q.bank and b.question_id = q.question_id and b.skipped = 0"
+        " and b.is_probe = 0 and b.score is not null"
+        " order by b.created_at desc, b.id desc limit ?),"
+        " json_each(case when json_valid(a.concepts) then a.concepts else '[]' end) j"
+        " where json_type(j.value) = 'object'"
     )
     params: list[Any] = [*([bank] if bank else []), max(1, recent)]
     with _locked(store) as db:
@@ -486,7 +505,7 @@ def attempt_history(
 ) -> dict[tuple[str, str], list[tuple[datetime, int | None]]]:
     """(bank, question id) -> its scored attempts as (time, score), oldest first."""
     sql = (
-        f"select bank, question_id, created_at, score from answers where {_SCORED}"
+        f"select bank, question_id, created_at, score from {_SCORED_FROM} where {_SCORED}"
         + (" and bank = ?" if bank else "")
         + " order by bank, question_id, created_at, id"
     )
@@ -660,3 +679,9 @@ def prune_recordings(
             with suppress(OSError):
                 folder.rmdir()  # a session's folder, once empty
     return report
+
+
+def banks_in_history(store: SessionStore) -> list[str]:
+    """The banks that have sessions, by name."""
+    with _locked(store) as db:
+        return [str(r[0]) for r in db.execute("select distinct bank from sessions order by bank")]
