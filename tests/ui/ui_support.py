@@ -131,3 +131,34 @@ def plain(widget: object) -> str:
     with console.capture() as capture:
         console.print(content)
     return capture.get()
+
+
+def screen_text(app: object) -> str:
+    """The current screen as plain text, the way a terminal shows it."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size  # type: ignore[attr-defined]
+    console = Console(width=width, height=height, file=io.StringIO(), record=True,
+                      color_system=None, legacy_windows=False)
+    screen = app.screen  # type: ignore[attr-defined]
+    console.print(screen._compositor.render_update(full=True,
+                                                   screen_stack=app._background_screens))  # type: ignore[attr-defined]
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines())
+
+
+def check_snapshot(name: str, text: str) -> None:
+    """Compare with tests/ui/snapshots/NAME.txt; UPDATE_SNAPSHOTS=1 writes it anew."""
+    import os
+    from pathlib import Path
+
+    path = Path(__file__).parent / "snapshots" / f"{name}.txt"
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if os.environ.get("UPDATE_SNAPSHOTS") != "1":
+            raise AssertionError(f"new snapshot written to {path}; check it and run again")
+        return
+    expected = path.read_text(encoding="utf-8")
+    assert text == expected, f"screen differs from {path} (UPDATE_SNAPSHOTS=1 to accept)"
