@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import importlib
 import sys
-import traceback
 from pathlib import Path
 
 import click
 
 from interview_sim import __version__
+from interview_sim.crash import report_crash
 
 CORE_COMMANDS = {
     "banks": "interview_sim.commands.banks:banks",
@@ -111,17 +111,6 @@ def run_tui(ctx: click.Context) -> None:
     run_app(workspace)
 
 
-def crash_log_path() -> Path:
-    """Where an unexpected error's details are written."""
-    import os
-
-    import platformdirs
-
-    override = os.environ.get("INTERVIEW_SIM_CACHE_DIR")
-    root = Path(override) if override else Path(platformdirs.user_cache_dir("interview-sim"))
-    return root / "crash.log"
-
-
 def main() -> None:
     """Entry point: no traceback ever reaches the user; details go to a log file."""
     try:
@@ -132,15 +121,7 @@ def main() -> None:
         click.echo("interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # the last line of defence: log it, say one line
-        path = crash_log_path()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("a", encoding="utf-8") as log:
-                log.write(traceback.format_exc() + "\n")
-            where = f"; details in {path}"
-        except OSError:
-            where = ""
-        click.echo(f"interview-sim: unexpected error: {exc}{where}", err=True)
+        report_crash(exc)
         sys.exit(2)
 
 

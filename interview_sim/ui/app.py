@@ -130,7 +130,7 @@ class InterviewApp(App[None]):
             return
         from rich.console import Console
 
-        from interview_sim.cli import crash_log_path
+        from interview_sim.crash import crash_log_path
 
         path = crash_log_path()
         try:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from rich.markdown import Markdown
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Footer, Header, Static
 
 from interview_sim.ui.screens.base import AppScreen
 
@@ -50,7 +51,7 @@ class HelpScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="help-body"):
-            yield Markdown(HELP)
+            yield Static(Markdown(HELP))
         yield Footer()
 
     def action_close(self) -> None:
