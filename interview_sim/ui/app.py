@@ -41,11 +41,7 @@ class InterviewApp(App[None]):
         super().__init__()
         self._services = services
         self._services_factory = services_factory
-        if speech_builder == "default":
-            from interview_sim.services import build_speech
-
-            speech_builder = build_speech
-        self._speech_builder: SpeechBuilder | None = speech_builder  # type: ignore[assignment]
+        self._speech_builder: SpeechBuilder | None | str = speech_builder
         self.status_listeners: list[Callable[[], None]] = []
 
     @property
@@ -99,8 +95,13 @@ class InterviewApp(App[None]):
     )
     def build_engines(self) -> None:
         """Build the real speaker and listener off the UI thread (it may take seconds)."""
-        assert self._speech_builder is not None
-        speaker, listener = self._speech_builder(self.services.settings, self.services.workspace)
+        builder = self._speech_builder
+        if builder == "default":
+            from interview_sim.services import build_speech
+
+            builder = build_speech
+        assert callable(builder)
+        speaker, listener = builder(self.services.settings, self.services.workspace)
         self.post_message(SpeechEnginesBuilt(speaker, listener))
 
     def on_speech_engines_built(self, message: SpeechEnginesBuilt) -> None:
@@ -179,9 +180,13 @@ class InterviewApp(App[None]):
 
 def run_app(workspace: Workspace) -> None:
     """Run the app until the user quits; the services are built once Home is on screen."""
-    from interview_sim.services import build_services
 
-    app = InterviewApp(services_factory=lambda: build_services(workspace))
+    def open_workspace() -> Services:
+        from interview_sim.services import build_services  # heavy: runs in the worker
+
+        return build_services(workspace)
+
+    app = InterviewApp(services_factory=open_workspace)
     try:
         app.run()
     finally:
