@@ -368,9 +368,28 @@ class InterviewScreen(AppScreen[None]):
     def _finish(self) -> None:
         self._cancel_audio()
         summary = self.session.finish()
+        self.apply_retention()
         from interview_sim.ui.screens.summary import SummaryScreen
 
         self.app.switch_screen(SummaryScreen(summary, self.session.bank.title))
+
+    @work(
+        thread=True,
+        group="retention",
+        exit_on_error=False,
+        description="applying the recordings setting",
+    )
+    def apply_retention(self) -> None:
+        """Delete recordings the keep_recordings setting no longer keeps."""
+        from interview_sim.store.history import prune_recordings
+
+        settings = self.services.settings
+        prune_recordings(
+            self.services.store,
+            settings.keep_recordings,
+            settings.keep_last_sessions,
+            recordings_dir=self.services.workspace.recordings_dir,
+        )
 
     def on_unmount(self) -> None:
         self._cancel_audio()
