@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
 from textual.widgets import Input, Select
 from ui_support import EventListener, make_services
@@ -102,3 +103,36 @@ async def test_settings_are_validated_and_saved(ui_workspace) -> None:  # type: 
     saved = tomllib.loads((ui_workspace.root / "settings.toml").read_text())
     assert saved["rate"] == 200 and saved["silence_seconds"] == 3.5
     assert services.settings.rate == 200
+
+
+async def _voice_session(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("enter")
+    await pilot.pause()
+    app.screen.query_one("#count", Input).value = "1"
+    app.screen.query_one("#order", Select).value = "in-order"
+    await pilot.press("ctrl+s")
+    await _wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen))
+    await pilot.press("s")
+    await _wait_for(pilot, lambda: not isinstance(app.screen, FeedbackScreen))
+    await pilot.press("enter")  # summary -> home
+    await pilot.pause()
+
+
+async def test_recordings_of_older_sessions_are_pruned(ui_workspace) -> None:  # type: ignore[no-untyped-def]
+    listener = ScriptedListener([ANSWER])
+    services = make_services(ui_workspace, listener=listener, mode="voice")  # type: ignore[arg-type]
+    services.settings = services.settings.model_copy(
+        update={"keep_recordings": "last", "keep_last_sessions": 1}
+    )
+    app = InterviewApp(services, speech_builder=None)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await _voice_session(app, pilot)
+        first = services.store.list_sessions()[0]["id"]
+        first_audio = services.store.answers(first)[0]["audio_path"]
+        assert first_audio and Path(first_audio).exists()
+        await _voice_session(app, pilot)
+        await app.workers.wait_for_complete()
+    assert not Path(first_audio).exists()
+    assert services.store.answers(first)[0]["audio_path"] in (None, "")
+    newest = services.store.list_sessions()[0]["id"]
+    assert Path(services.store.answers(newest)[0]["audio_path"]).exists()
