@@ -13,7 +13,7 @@ from typing import Any
 
 from interview_sim.core.bank_schema import Bank, Question
 from interview_sim.core.delivery import Delivery, measure
-from interview_sim.core.schedule import order_questions, review
+from interview_sim.core.schedule import order_questions
 from interview_sim.core.scoring import ConceptResult, RubricCache, ScoreResult
 from interview_sim.core.transcript import Word
 from interview_sim.store.session_store import AnswerRecord, SessionStore
@@ -129,13 +129,12 @@ class PracticeSession:
             q: float(s["last_score"]) for q, s in stats.items() if s.get("last_score") is not None
         }
         due: dict[str, datetime | None] = {}
-        if order == "due":
-            for q in bank.questions:
-                attempts = [
-                    (datetime.fromisoformat(a["created_at"]), int(a["score"] or 0))
-                    for a in store.attempts(bank.id, q.id)
-                ]
-                due[q.id] = review(attempts).due
+        if order == "due":  # one query over the bank's history (not one per question)
+            from interview_sim.core.progress import due_map
+            from interview_sim.store.history import due_items
+
+            items = due_items(store, {bank.id: [q.id for q in bank.questions]}, bank=bank.id)
+            due = due_map(items, bank.id)
         ids = order_questions(
             [q.id for q in bank.questions],
             order,

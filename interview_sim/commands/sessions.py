@@ -47,6 +47,7 @@ def session_filter(
         fail(str(exc))
 
 
+# the JSON keys scripts rely on (the text table also shows each session's length)
 LIST_KEYS = (
     "id",
     "bank",
@@ -58,7 +59,6 @@ LIST_KEYS = (
     "count",
     "answered",
     "score",
-    "duration_s",
 )
 
 
@@ -130,16 +130,16 @@ def list_sessions(
                 [
                     str(r["id"]),
                     (r["started_at"] or "")[:16].replace("T", " "),
+                    minutes(r.get("duration_s")),
                     r["bank"],
                     r["mode"],
                     r["status"],
                     f"{r['answered']}/{r['count']}",
                     "-" if r["score"] is None else f"{r['score']:.0f}",
-                    minutes(r.get("duration_s")),
                 ]
                 for r in rows
             ],
-            ["id", "started", "bank", "mode", "status", "answered", "score", "time"],
+            ["id", "started", "time", "bank", "mode", "status", "answered", "score"],
         )
     )
     if page.has_more:

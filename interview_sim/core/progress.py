@@ -6,7 +6,6 @@ figures the Progress screen and `interview-sim progress|due|attempts` show.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field

@@ -25,7 +25,8 @@ def words_from_rows(rows: Iterable[Mapping[str, Any]] | None) -> list[Word]:
             continue
         if not text or not math.isfinite(start) or not math.isfinite(end):
             continue
-        words.append(Word(text, max(0.0, start), max(start, end), conf))
+        start = max(0.0, start)
+        words.append(Word(text, start, max(start, end), conf))
     words.sort(key=lambda w: w.start)
     return words
 

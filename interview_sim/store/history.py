@@ -246,7 +246,8 @@ def list_sessions(
     key, descending = parse_sort(sort)
     column = SORTS[key]
     direction = "desc" if descending else "asc"
-    tie = "s.started_at desc, s.id desc"
+    # ties: newest first (for the date itself, the id keeps sessions of one second in order)
+    tie = f"s.id {direction}" if key == "date" else "s.started_at desc, s.id desc"
     # empty scores (nothing answered) always sort last
     order = (
         f"{column} {direction}, {tie}"
@@ -497,7 +498,7 @@ def practice_days(store: SessionStore, bank: str | None = None) -> list[date]:
             days.append(date.fromisoformat(day))
         except (TypeError, ValueError):
             continue
-    return days
+    return sorted(days)
 
 
 def attempt_history(

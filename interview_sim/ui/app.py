@@ -41,7 +41,7 @@ class InterviewApp(App[None]):
         super().__init__()
         self._services = services
         self._services_factory = services_factory
-        self._speech_builder: SpeechBuilder | None | str = speech_builder
+        self._speech_builder: SpeechBuilder | str | None = speech_builder
         self.status_listeners: list[Callable[[], None]] = []
 
     @property

@@ -140,11 +140,16 @@ def screen_text(app: object) -> str:
     from rich.console import Console
 
     width, height = app.size  # type: ignore[attr-defined]
-    console = Console(width=width, height=height, file=io.StringIO(), record=True,
-                      color_system=None, legacy_windows=False)
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        record=True,
+        color_system=None,
+        legacy_windows=False,
+    )
     screen = app.screen  # type: ignore[attr-defined]
-    console.print(screen._compositor.render_update(full=True,
-                                                   screen_stack=app._background_screens))  # type: ignore[attr-defined]
+    console.print(screen._compositor.render_update(full=True, screen_stack=app._background_screens))  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in console.export_text().splitlines())
 
 
