@@ -166,7 +166,7 @@ async def test_open_in_editor_then_reload(
     editor = tmp_path / "fake-editor"
     editor.write_text(
         "#!/bin/sh\nsed -i 's/phrases: \\[balance, trade off\\]/"
-        "phrases: [balance, trade off, sweet spot]/' \"$1\"\n",
+        'phrases: [balance, trade off, sweet spot]/\' "$1"\n',
         encoding="utf-8",
     )
     editor.chmod(0o755)
