@@ -1,4 +1,4 @@
-"""Quality gates of the five bundled banks: counts, self-scores, unrelated scores, spoken samples."""
+"""Quality gates of the five bundled banks: counts, self-scores, unrelated scores, samples."""
 
 from __future__ import annotations
 
