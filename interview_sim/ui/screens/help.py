@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.markdown import Markdown
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -40,6 +40,20 @@ YAML files in your workspace's `banks/` folder: edit them to say what a good ans
 """
 
 
+def help_text() -> Text:
+    """The help as styled text: headings bold, `**keys**` bold, bullets kept."""
+    out = Text()
+    for line in HELP.splitlines():
+        if line.startswith("#"):
+            out.append(line.lstrip("# ") + "\n", style="bold underline")
+            continue
+        parts = line.replace("`", "").split("**")
+        for index, part in enumerate(parts):
+            out.append(part, style="bold" if index % 2 else "")
+        out.append("\n")
+    return out
+
+
 class HelpScreen(AppScreen[None]):
     """Keys and scoring rules."""
 
@@ -51,7 +65,7 @@ class HelpScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="help-body"):
-            yield Static(Markdown(HELP))
+            yield Static(help_text())
         yield Footer()
 
     def action_close(self) -> None:
