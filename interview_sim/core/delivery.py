@@ -1,13 +1,19 @@
-"""How an answer was delivered: length, pace, fillers, hedges and long pauses."""
+"""How an answer was delivered: length, pace, fillers, hedges and long pauses.
+
+Fillers and hedges are found on the answer's tokens (shared with the scorer through
+`tokens_of`): one pass at C speed finds the few tokens that can start one, and only those are
+looked at. The result is what the regular expressions `_FILLER_RE` and `_HEDGE_RE` find on the
+tokens joined by spaces, leftmost first and without overlaps.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import compress, count, pairwise
 
-from interview_sim.core.normalize import raw_words
+from interview_sim.core.normalize import tokens_of
 from interview_sim.core.transcript import Word
 
 LONG_PAUSE_SECONDS = 1.5
@@ -82,25 +88,58 @@ _FILLER_RE = _alternation([*((f,) for f in SINGLE_FILLERS), *MULTI_FILLERS])
 _HEDGE_RE = _alternation(HEDGES)
 
 
-def _fillers(tokens: Sequence[str], joined: str) -> list[str]:
-    found = _FILLER_RE.findall(joined)
-    if "like" in joined:
-        for i, token in enumerate(tokens):
-            if token != "like":
-                continue
-            before = tokens[i - 1] if i else ""
-            after = tokens[i + 1] if i + 1 < len(tokens) else ""
+def _by_first_word(phrases: Sequence[tuple[str, ...]]) -> dict[str, tuple[list[str], ...]]:
+    """The words after the first of each phrase, by first word, longest phrase first (the
+    order of the alternation)."""
+    ordered = sorted(phrases, key=lambda p: len(" ".join(p)), reverse=True)
+    found: dict[str, list[list[str]]] = {}
+    for phrase in ordered:
+        found.setdefault(phrase[0], []).append(list(phrase[1:]))
+    return {first: tuple(rests) for first, rests in found.items()}
+
+
+_MULTI_FILLERS = _by_first_word(MULTI_FILLERS)
+_HEDGE_WORDS = _by_first_word(HEDGES)
+_STARTS = frozenset([*SINGLE_FILLERS, *_MULTI_FILLERS, *_HEDGE_WORDS, "like"])
+
+
+def _fillers_and_hedges(tokens: list[str]) -> tuple[list[str], int]:
+    """Fillers in order ("like" ones last) and the number of hedges: what `_FILLER_RE`,
+    `_HEDGE_RE` and the "like" rule find."""
+    fillers: list[str] = []
+    likes: list[str] = []
+    hedges = 0
+    free_filler = free_hedge = 0  # a match uses up its words
+    for index in compress(count(), map(_STARTS.__contains__, tokens)):
+        token = tokens[index]
+        if index >= free_filler:
+            if token in SINGLE_FILLERS:
+                fillers.append(token)
+                free_filler = index + 1
+            else:
+                for rest in _MULTI_FILLERS.get(token, ()):
+                    if tokens[index + 1 : index + 1 + len(rest)] == rest:
+                        fillers.append(" ".join([token, *rest]))
+                        free_filler = index + 1 + len(rest)
+                        break
+        if index >= free_hedge:
+            for rest in _HEDGE_WORDS.get(token, ()):
+                if not rest or tokens[index + 1 : index + 1 + len(rest)] == rest:
+                    hedges += 1
+                    free_hedge = index + 1 + len(rest)
+                    break
+        if token == "like":
+            before = tokens[index - 1] if index else ""
+            after = tokens[index + 1] if index + 1 < len(tokens) else ""
             if (not before or before in _LIKE_BEFORE) and after not in _NOT_FILLER_AFTER:
-                found.append("like")
-    return found
+                likes.append("like")
+    return fillers + likes if likes else fillers, hedges
 
 
 def measure(text: str, words: Sequence[Word] = ()) -> Delivery:
     """Delivery figures from the answer text and, for spoken answers, word timings."""
-    tokens = raw_words(text)
-    joined = " ".join(tokens)
-    fillers = _fillers(tokens, joined)
-    hedges = len(_HEDGE_RE.findall(joined))
+    tokens = tokens_of(text).raw
+    fillers, hedges = _fillers_and_hedges(tokens)
     if not words:
         return Delivery(
             len(tokens), None, None, len(fillers), None, tuple(fillers), hedges, 0, None

@@ -10,12 +10,14 @@ never match inside "relupdate". Long words one edit away from a rubric word are 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 
 from rapidfuzz.distance import Levenshtein
 
-from interview_sim.core.normalize import MAX_WORD, NEGATORS, Tokens, canonical_words, raw_words
+from interview_sim.core.normalize import LONG_WORD, NEGATORS, Tokens, canonical_words, raw_words
 
 GAP_WORDS = 8
 # A gap phrase "a ... b" does not reach across these: "bagging is parallel whereas boosting is
@@ -23,7 +25,7 @@ GAP_WORDS = 8
 CONTRASTS = frozenset(
     ["whereas", "while", "whilst", "but", "unlike", "however", "although", "though", "versus", "vs"]
 )
-FUZZY_MIN_LEN = 8
+FUZZY_MIN_LEN = LONG_WORD  # 8: Tokens.long_words are the words long enough to correct
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,7 @@ class CompiledPhrase:
     parts: tuple[PhrasePart, ...]
 
 
+@lru_cache(maxsize=100_000)
 def compile_phrase(text: str) -> CompiledPhrase | None:
     """Compile one phrase; None when it has no letters or digits at all."""
     parts: list[PhrasePart] = []
@@ -57,30 +60,52 @@ def compile_phrase(text: str) -> CompiledPhrase | None:
 
 
 class PreparedAnswer:
-    """An answer tokenised and joined once, so that every phrase is matched against it fast."""
+    """An answer tokenised and joined once, so that every phrase is matched against it fast.
 
-    __slots__ = ("_exact", "_tokens", "canon", "ends", "offsets", "raw", "starts")
+    `canon` is the canonical tokens (long ones corrected) joined without spaces; `bounds` tells
+    a scorer whether an occurrence found in `canon` starts and ends on token boundaries, and at
+    which tokens.
+    """
 
-    def __init__(self, tokens: Tokens, vocabulary: frozenset[str], fuzzy: FuzzyIndex) -> None:
-        canon = tokens.canon
-        unknown = [
-            i for i, w in enumerate(canon) if len(w) >= FUZZY_MIN_LEN and w not in vocabulary
-        ]
+    __slots__ = ("_bounds", "_exact", "_joined", "_tokens", "canon", "raw", "words")
+
+    def __init__(self, tokens: Tokens, vocabulary: AbstractSet[str], fuzzy: FuzzyIndex) -> None:
+        words = tokens.canon
+        unknown = tokens.long_words - vocabulary
         if unknown:
-            canon = list(canon)
-            for i in unknown:
-                fixed = fuzzy.correct(canon[i])
-                if fixed is not None:
-                    canon[i] = fixed
+            fixes = fuzzy.corrections(unknown)
+            if fixes:
+                words = [fixes.get(w, w) for w in words]
         self.raw = tokens.raw
+        self.words: list[str] = words
         self._tokens = tokens
-        self.canon, self.starts, self.ends, self.offsets = _join(canon)
+        self.canon = "".join(words)
+        self._bounds: list[int] | None = None
+        self._joined: tuple[dict[int, int], dict[int, int], list[int]] | None = None
         self._exact: tuple[str, dict[int, int], dict[int, int], list[int]] | None = None
+
+    @property
+    def tokens(self) -> Tokens:
+        """The tokens of the answer (with their character spans)."""
+        return self._tokens
 
     @property
     def spans(self) -> list[tuple[int, int]]:
         """Character offsets of the tokens in the original answer."""
         return self._tokens.spans
+
+    @property
+    def bounds(self) -> list[int] | None:
+        """The offset in `canon` where each token starts, and its length last; None when a
+        token is empty (an offset would then stand for two tokens): use `find` then."""
+        if self._bounds is None and not self._tokens.has_empty:
+            self._bounds = list(accumulate(map(len, self.words), initial=0))
+        return self._bounds
+
+    def _canon_join(self) -> tuple[dict[int, int], dict[int, int], list[int]]:
+        if self._joined is None:
+            self._joined = _join(self.words)[1:]
+        return self._joined
 
     def _exact_join(self) -> tuple[str, dict[int, int], dict[int, int], list[int]]:
         if self._exact is None:
@@ -90,7 +115,7 @@ class PreparedAnswer:
     def find(self, part: PhrasePart, from_token: int = 0) -> Iterable[tuple[int, int]]:
         """Token ranges [first, last) where the part occurs, at or after `from_token`."""
         text, starts, ends, offsets = (
-            self._exact_join() if part.exact else (self.canon, self.starts, self.ends, self.offsets)
+            self._exact_join() if part.exact else (self.canon, *self._canon_join())
         )
         needle = part.joined
         if not needle or from_token >= len(offsets):
@@ -116,13 +141,32 @@ class PreparedAnswer:
                     yield first, last + 1
             pos += 1
 
+    def find_exact(self, words: tuple[str, ...]) -> list[tuple[int, int]]:
+        """Token ranges where the raw tokens are `words`, word for word (what `find` gives for
+        an exact part, without joining the answer)."""
+        raw = self.raw
+        size = len(words)
+        if not size:
+            return []
+        head = words[0]
+        found: list[tuple[int, int]] = []
+        i = 0
+        while True:
+            try:
+                i = raw.index(head, i)
+            except ValueError:
+                return found
+            if size == 1 or tuple(raw[i : i + size]) == words:
+                found.append((i, i + size))
+            i += 1
+
     def negated_before(self, first: int, window: int = 3) -> bool:
         """Whether a negating word stands within `window` tokens before token `first`."""
         return any(self._negates(i) for i in range(max(0, first - window), first))
 
     def contrast_within(self, first: int, last: int) -> bool:
         """Whether a word that turns to another subject ("whereas", "but") stands in the range."""
-        return any(w in CONTRASTS for w in self.raw[first:last])
+        return not CONTRASTS.isdisjoint(self.raw[first:last])
 
     def negated_within(self, first: int, last: int) -> bool:
         """Whether a negating word stands inside the token range."""
@@ -147,33 +191,60 @@ def _join(
 
 
 class FuzzyIndex:
-    """Symmetric-deletion index of a rubric's long words, to correct one-letter mis-hearings."""
+    """A rubric's long words, to correct one-letter mis-hearings.
+
+    `correct` finds the indexed words one edit away by comparing with the few of the same first
+    letter and a length within one (the same answer a symmetric-deletion index gives), and
+    remembers its answers.
+    """
 
     def __init__(self, words: Iterable[str]) -> None:
-        self._index: dict[str, set[str]] = {}
+        groups: dict[str, list[str]] = {}
+        for word in sorted(set(words)):
+            if len(word) >= FUZZY_MIN_LEN and not word.isdigit():
+                groups.setdefault(word[0], []).append(word)
+        self._groups = {first: tuple(group) for first, group in groups.items()}
+        self._known: dict[str, str | None] = {}
+        self._fixes: dict[str, str] = {}  # the words of _known that have a correction
+
+    def corrections(self, words: AbstractSet[str]) -> dict[str, str]:
+        """`correct` of each word, for the words that have a correction."""
+        if self._known.keys() >= words:  # all seen before: set operations only
+            fixes = self._fixes
+            return {w: fixes[w] for w in fixes.keys() & words} if fixes else {}
+        found = {}
         for word in words:
-            if len(word) < FUZZY_MIN_LEN or word.isdigit():
-                continue
-            for key in (word, *_deletions(word)):
-                self._index.setdefault(key, set()).add(word)
+            fixed = self.correct(word)
+            if fixed is not None:
+                found[word] = fixed
+        return found
 
     def correct(self, word: str) -> str | None:
         """The rubric word one edit away from `word` (same first letter), if exactly one."""
-        if len(word) > MAX_WORD:
-            return None
-        found: set[str] = set()
-        for key in (word, *_deletions(word)):
-            found.update(self._index.get(key, ()))
-        best = [
-            w
-            for w in found
-            if w[0] == word[0] and Levenshtein.distance(w, word, score_cutoff=1) <= 1
-        ]
-        return best[0] if len(best) == 1 else None
+        best = self._known.get(word, _UNKNOWN)
+        if best is not _UNKNOWN:
+            return best
+        best = None
+        if word:
+            size = len(word)
+            close = [
+                w
+                for w in self._groups.get(word[0], ())
+                if -1 <= len(w) - size <= 1 and _distance(w, word, score_cutoff=1) <= 1
+            ]
+            best = close[0] if len(close) == 1 else None
+        if len(self._known) > _KNOWN_LIMIT:
+            self._known.clear()
+            self._fixes.clear()
+        self._known[word] = best
+        if best is not None:
+            self._fixes[word] = best
+        return best
 
 
-def _deletions(word: str) -> list[str]:
-    return [word[:i] + word[i + 1 :] for i in range(len(word))]
+_distance = Levenshtein.distance
+_KNOWN_LIMIT = 20_000  # words remembered by one rubric
+_UNKNOWN = "\x00not known"  # no correction is this
 
 
 def match_phrase(answer: PreparedAnswer, phrase: CompiledPhrase) -> list[tuple[int, int]] | None:

@@ -6,25 +6,34 @@ The rules, also documented in docs/banks.md:
 - a missed `required` concept caps the score at REQUIRED_CAP;
 - each misconception spotted (and not negated just before) costs MISCONCEPTION_PENALTY points, at
   most MAX_PENALTY in all.
+
+Speed (issue 10): a compiled rubric holds one Aho-Corasick automaton over the joined forms of all
+its phrase parts, so an answer is searched once for every phrase at C speed; only the few
+occurrences found are checked in Python (token boundaries, gaps, turns, negations). The results
+are exactly those of matching phrase by phrase with `match_phrase`.
 """
 
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from ahocorasick_rs import AhoCorasick, Implementation
+
 from interview_sim.core.bank_schema import Question, Rubric
 from interview_sim.core.matcher import (
+    GAP_WORDS,
     CompiledPhrase,
     FuzzyIndex,
+    PhrasePart,
     PreparedAnswer,
     compile_phrase,
-    match_phrase,
     vocabulary_of,
 )
-from interview_sim.core.normalize import tokenize
+from interview_sim.core.normalize import Tokens, tokens_of
 
 REQUIRED_CAP = 40
 MISCONCEPTION_PENALTY = 15
@@ -38,6 +47,9 @@ BANDS: tuple[tuple[int, str], ...] = ((80, "strong"), (60, "good"), (40, "partia
 def band_for(score: int) -> str:
     """The band name of a 0-100 score."""
     return next(name for floor, name in BANDS if score >= floor)
+
+
+_BAND_OF = tuple(band_for(score) for score in range(101))  # band_for of each 0-100 score
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +106,6 @@ class _CompiledConcept:
     probe: str
     phrases: tuple[CompiledPhrase, ...]
 
-    keyed: tuple[tuple[CompiledPhrase, str], ...]  # each phrase with a substring it must contain
-
 
 @dataclass(frozen=True, slots=True)
 class _CompiledMisconception:
@@ -109,15 +119,14 @@ def rubric_hash(rubric: Rubric) -> str:
     return hashlib.sha256(rubric.model_dump_json().encode()).hexdigest()[:12]
 
 
-def _keyed(phrases: tuple[CompiledPhrase, ...]) -> tuple[tuple[CompiledPhrase, str], ...]:
-    """Pair each phrase with its longest folded part: if that is absent, the phrase is too."""
-    return tuple(
-        (p, max((x.joined for x in p.parts if not x.exact), key=len, default="")) for p in phrases
-    )
-
-
 def _compile_all(texts: Iterable[str]) -> tuple[CompiledPhrase, ...]:
     return tuple(p for p in (compile_phrase(t) for t in texts) if p is not None)
+
+
+_Range = tuple[int, int]
+# A phrase ready for the automaton: each part is the number of its joined form among the rubric's
+# needles, or the part itself when it is exact (matched word for word on the raw tokens).
+_Spec = tuple[int | PhrasePart, ...]
 
 
 class CompiledRubric:
@@ -128,10 +137,9 @@ class CompiledRubric:
         self.hash = rubric_hash(rubric)
         self.concepts = tuple(
             _CompiledConcept(
-                c.name, c.weight, c.required, c.meaning, c.probe, phrases, _keyed(phrases)
+                c.name, c.weight, c.required, c.meaning, c.probe, _compile_all(c.phrases)
             )
             for c in rubric.concepts
-            for phrases in (_compile_all(c.phrases),)
         )
         self.misconceptions = tuple(
             _CompiledMisconception(m.name, m.correction, _compile_all(m.phrases))
@@ -141,10 +149,85 @@ class CompiledRubric:
         every += [p for m in self.misconceptions for p in m.phrases]
         self.vocabulary = vocabulary_of(every)
         self.fuzzy = FuzzyIndex(self.vocabulary)
+        self._compile_matching()
+        total = 0.0
+        for concept in self.concepts:
+            total += concept.weight  # added in order, as the score adds them
+        self._total = total
+        self._names = tuple(c.name.lower() for c in self.concepts)
+        self._required = frozenset(i for i, c in enumerate(self.concepts) if c.required)
+        self._unmatched = tuple(
+            ConceptResult(c.name, c.weight, c.required, False, False, (), (), c.meaning, c.probe)
+            for c in self.concepts
+        )
+
+    def _compile_matching(self) -> None:
+        needles: dict[str, int] = {}
+
+        def spec(phrase: CompiledPhrase) -> _Spec:
+            return tuple(
+                part if part.exact else needles.setdefault(part.joined, len(needles))
+                for part in phrase.parts
+            )
+
+        single: dict[int, list[int]] = {}  # needle -> concepts with a one-part phrase of it
+        others: dict[int, list[tuple[int, _Spec]]] = {}  # by the needle of a part, -1: none
+        for index, concept in enumerate(self.concepts):
+            for phrase in concept.phrases:
+                parts = spec(phrase)
+                head = parts[0]
+                if len(parts) == 1 and isinstance(head, int):
+                    users = single.setdefault(head, [])
+                    if index not in users:
+                        users.append(index)
+                else:
+                    key = next((p for p in parts if isinstance(p, int)), -1)
+                    others.setdefault(key, []).append((index, parts))
+        self._wrong = tuple(
+            (item, tuple(spec(p) for p in item.phrases)) for item in self.misconceptions
+        )
+        self._needles = tuple(PhrasePart(joined, False, ()) for joined in needles)
+        self._exact_only = tuple(others.pop(-1, ()))
+        # by needle: the concepts with a one-part phrase of it; the other phrases, by a needle
+        # they need (tried only when it is found)
+        self._single = tuple(tuple(single.get(n, ())) for n in range(len(needles)))
+        self._others = {n: tuple(phrases) for n, phrases in others.items()}
+        self._other_keys = frozenset(self._others)
+        self._automaton = (
+            AhoCorasick(needles, implementation=Implementation.ContiguousNFA) if needles else None
+        )
 
     def prepare(self, text: str) -> PreparedAnswer:
         """Tokenise an answer for this rubric (fuzzy corrections use its vocabulary)."""
-        return PreparedAnswer(tokenize(text), self.vocabulary, self.fuzzy)
+        return PreparedAnswer(tokens_of(text), self.vocabulary, self.fuzzy)
+
+    def _occurrences(self, answer: PreparedAnswer) -> dict[int, list[_Range]]:
+        """Token ranges of every needle in the answer, in order, by needle number: what
+        `answer.find` gives for each, from one pass of the automaton."""
+        text = answer.canon
+        if self._automaton is None or not text:
+            return {}
+        found = self._automaton.find_matches_as_indexes(text, overlapping=True)
+        if not found:
+            return {}
+        bounds = answer.bounds
+        if bounds is None:  # an empty token: the slow, general way
+            slow = {i: list(answer.find(part)) for i, part in enumerate(self._needles)}
+            return {i: ranges for i, ranges in slow.items() if ranges}
+        occurrences: dict[int, list[_Range]] = {}
+        for needle, start, end in found:
+            first = bisect_left(bounds, start)
+            if bounds[first] != start:
+                continue  # not at the start of a token
+            last = bisect_left(bounds, end, first)
+            if bounds[last] != end and (text[end] != "s" or bounds[last] != end + 1):
+                continue  # ends inside a token, and not before a plural's "s" ("cnns", "svms")
+            ranges = occurrences.get(needle)
+            if ranges is None:
+                occurrences[needle] = [(first, last)]
+            else:
+                ranges.append((first, last))
+        return occurrences
 
     def score(
         self,
@@ -157,39 +240,63 @@ class CompiledRubric:
         `spoken_seconds` is the answer's length for a rubric with a length target (typed
         answers are timed at TYPED_WORDS_PER_MINUTE)."""
         answer = self.prepare(text)
-        hinted_set = {h.lower() for h in hinted}
-        results: list[ConceptResult] = []
-        earned = total = 0.0
-        capped = False
-        for concept in self.concepts:
-            ranges: list[tuple[int, int]] = []
-            canon = answer.canon
-            likely = [p for p, key in concept.keyed if key in canon]  # C-speed pre-filter
-            for phrase in likely:
-                found = match_phrase(answer, phrase)
-                if found:
-                    ranges.extend(found)
-            matched = bool(ranges)
-            was_hinted = concept.name.lower() in hinted_set
-            total += concept.weight
-            if matched:
-                earned += concept.weight / 2 if was_hinted else concept.weight
-            elif concept.required:
-                capped = True
-            spans, evidence = _spans_and_evidence(text, answer, ranges)
-            results.append(
-                ConceptResult(
-                    concept.name,
-                    concept.weight,
-                    concept.required,
-                    matched,
-                    was_hinted,
-                    evidence,
-                    spans,
-                    concept.meaning,
-                    concept.probe,
-                )
+        tokens = answer.tokens
+        occurrences = self._occurrences(answer)
+        hits: dict[int, list[_Range]] = {}
+        if occurrences:
+            single = self._single
+            for needle, ranges in occurrences.items():
+                first = ranges[0]
+                for index in single[needle]:
+                    found = hits.get(index)
+                    if found is None:
+                        hits[index] = [first]
+                    else:
+                        found.append(first)
+            if not self._other_keys.isdisjoint(occurrences):
+                for needle, phrases in self._others.items():
+                    if needle in occurrences:
+                        for index, parts in phrases:
+                            _add(hits, index, _first_match(answer, parts, occurrences))
+        for index, parts in self._exact_only:
+            _add(hits, index, _first_match(answer, parts, occurrences))
+        hinted_set = {h.lower() for h in hinted} if hinted else None
+        concepts = self.concepts
+        results = list(self._unmatched)  # then the found and the hinted ones replaced
+        earned = 0.0
+        for index in sorted(hits) if hinted_set is None else range(len(concepts)):
+            concept = concepts[index]
+            was_hinted = hinted_set is not None and self._names[index] in hinted_set
+            where = hits.get(index)
+            if where is None:
+                if was_hinted:
+                    results[index] = ConceptResult(
+                        concept.name,
+                        concept.weight,
+                        concept.required,
+                        False,
+                        True,
+                        (),
+                        (),
+                        concept.meaning,
+                        concept.probe,
+                    )
+                continue
+            earned += concept.weight / 2 if was_hinted else concept.weight  # in concept order
+            spans, evidence = _spans_and_evidence(text, tokens, where)
+            results[index] = ConceptResult(
+                concept.name,
+                concept.weight,
+                concept.required,
+                True,
+                was_hinted,
+                evidence,
+                spans,
+                concept.meaning,
+                concept.probe,
             )
+        capped = not self._required <= hits.keys()
+        total = self._total
         length = self.rubric.length
         if length is not None:
             seconds = (
@@ -214,7 +321,7 @@ class CompiledRubric:
                     "",
                 )
             )
-        wrong = self._misconceptions(text, answer)
+        wrong = self._misconceptions(text, answer, occurrences) if self._wrong else ()
         coverage = earned / total if total else 0.0
         raw_score = round(100 * coverage)
         score = min(raw_score, REQUIRED_CAP) if capped else raw_score
@@ -225,11 +332,11 @@ class CompiledRubric:
             notes.append(f"capped at {REQUIRED_CAP}: a required concept is missing")
         if penalty:
             notes.append(f"-{penalty} for misconceptions")
-        if any(r.hinted and r.matched for r in results):
+        if hinted_set and any(r.hinted and r.matched for r in results):
             notes.append("hint used: hinted concepts earn half their weight")
         return ScoreResult(
             score,
-            band_for(score),
+            _BAND_OF[score],
             coverage,
             capped,
             penalty,
@@ -239,11 +346,13 @@ class CompiledRubric:
             tuple(notes),
         )
 
-    def _misconceptions(self, text: str, answer: PreparedAnswer) -> tuple[MisconceptionResult, ...]:
+    def _misconceptions(
+        self, text: str, answer: PreparedAnswer, occurrences: dict[int, list[_Range]]
+    ) -> tuple[MisconceptionResult, ...]:
         found: list[MisconceptionResult] = []
-        for item in self.misconceptions:
-            for phrase in item.phrases:
-                ranges = match_phrase(answer, phrase)
+        for item, phrases in self._wrong:
+            for parts in phrases:
+                ranges = _first_match(answer, parts, occurrences)
                 if not ranges:
                     continue
                 first = ranges[0][0]
@@ -252,23 +361,72 @@ class CompiledRubric:
                     answer.negated_within(a[1], b[0]) for a, b in gaps
                 ):
                     continue
-                spans, evidence = _spans_and_evidence(text, answer, ranges)
+                spans, evidence = _spans_and_evidence(text, answer.tokens, ranges)
                 found.append(MisconceptionResult(item.name, item.correction, evidence, spans))
                 break
         return tuple(found)
 
 
+def _add(hits: dict[int, list[_Range]], index: int, ranges: list[_Range] | None) -> None:
+    if ranges:
+        found = hits.get(index)
+        if found is None:
+            hits[index] = ranges
+        else:
+            found.extend(ranges)
+
+
+def _first_match(
+    answer: PreparedAnswer, parts: _Spec, occurrences: dict[int, list[_Range]]
+) -> list[_Range] | None:
+    """The token ranges of the first occurrence of a phrase (one per part), or None: what
+    `match_phrase` gives, from the occurrences the automaton found."""
+    found: list[list[_Range]] = []
+    for part in parts:
+        ranges = occurrences.get(part) if isinstance(part, int) else answer.find_exact(part.words)
+        if not ranges:
+            return None
+        found.append(ranges)
+    if len(found) == 1:
+        return [found[0][0]]
+    for where in found[0]:
+        chosen = [where]
+        if _match_rest(answer, found, 1, where[1], chosen):
+            return chosen
+    return None
+
+
+def _match_rest(
+    answer: PreparedAnswer,
+    found: list[list[_Range]],
+    index: int,
+    after: int,
+    chosen: list[_Range],
+) -> bool:
+    if index == len(found):
+        return True
+    for start, end in found[index]:
+        if start < after:
+            continue
+        if start - after > GAP_WORDS or answer.contrast_within(after, start):
+            return False
+        chosen.append((start, end))
+        if _match_rest(answer, found, index + 1, end, chosen):
+            return True
+        chosen.pop()
+    return False
+
+
 def _spans_and_evidence(
-    text: str, answer: PreparedAnswer, ranges: list[tuple[int, int]]
+    text: str, tokens: Tokens, ranges: list[_Range]
 ) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
-    spans: list[tuple[int, int]] = []
-    for first, last in ranges:
-        start, end = answer.spans[first][0], answer.spans[last - 1][1]
-        if (start, end) not in spans:
-            spans.append((start, end))
-    spans.sort()
-    evidence = tuple(dict.fromkeys(text[s:e] for s, e in spans))
-    return tuple(spans), evidence
+    """Character spans of the token ranges, in order and without repeats, and the words there."""
+    if len(ranges) == 1:
+        spans = tokens.spans_of(ranges)
+        start, end = spans[0]
+        return spans, (text[start:end],)
+    spans = tokens.spans_of(sorted(set(ranges)))  # the same order as sorting the spans
+    return spans, tuple(dict.fromkeys([text[s:e] for s, e in spans]))
 
 
 class RubricCache:
