@@ -27,7 +27,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from interview_sim.core.bank_loader import BankError, Problem, parse_bank
+from interview_sim.core.bank_loader import BankError, Problem, parse_bank, plain
 from interview_sim.core.bank_schema import Bank, Rubric
 
 
@@ -110,7 +110,7 @@ class BankDocument:
         tree = self.tree
         if isinstance(tree, CommentedMap):
             try:
-                bank = Bank.model_validate(_plain(tree))
+                bank = Bank.model_validate(plain(tree))
             except ValidationError:
                 pass
             else:
@@ -248,17 +248,6 @@ class BankDocument:
         self.bank = bank
         self.edited = False
         return bank
-
-
-def _plain(node: Any) -> Any:
-    """ruamel's round-trip values as plain dicts, lists and scalars."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, str):
-        return str(node)
-    return node
 
 
 def _after(node: CommentedMap, key: str) -> int:

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from interview_sim.commands.common import (
+    bank_files,
     echo_json,
-    fail,
     find_bank,
     load_banks,
     table,
@@ -80,14 +80,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
     With no PATH, every bank of the workspace is checked.
     """
-    files: list[Path] = []
-    for path in paths or (workspace_of(ctx).banks_dir,):
-        if path.is_dir():
-            files.extend(sorted(path.glob("*.yaml")))
-        elif path.exists():
-            files.append(path)
-        else:
-            fail(f"{path}: no such file")
+    files = bank_files(ctx, paths)
     problems = 0
     for path in files:
         try:

@@ -83,6 +83,19 @@ def find_question(bank: Bank, key: str) -> Question:
     return question
 
 
+def bank_files(ctx: click.Context, paths: tuple[Path, ...]) -> list[Path]:
+    """The bank files named (folders mean their *.yaml), or the workspace's banks."""
+    files: list[Path] = []
+    for path in paths or (workspace_of(ctx).banks_dir,):
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.yaml")))
+        elif path.exists():
+            files.append(path)
+        else:
+            fail(f"{path}: no such file")
+    return files
+
+
 def echo_json(data: Any) -> None:
     """Print JSON for scripts."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

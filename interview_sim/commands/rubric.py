@@ -15,6 +15,7 @@ from typing import IO, Any
 import click
 
 from interview_sim.commands.common import (
+    bank_files,
     bank_from_file,
     echo_json,
     fail,
@@ -60,15 +61,7 @@ def register(cli: click.Group) -> None:
 
 
 def _bank_files(ctx: click.Context, paths: tuple[Path, ...]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths or (workspace_of(ctx).banks_dir,):
-        if path.is_dir():
-            files.extend(sorted(path.glob("*.yaml")))
-        elif path.exists():
-            files.append(path)
-        else:
-            fail(f"{path}: no such file")
-    return files
+    return bank_files(ctx, paths)
 
 
 def speech_vocabulary(path: Path, *, probe: bool = True) -> Callable[[str], bool]:

@@ -263,7 +263,7 @@ def parse_bank(data: bytes | str, file: str, expected_id: str | None = None) -> 
     _check_shape(root, file)
     problems = _duplicates(root, file)
     try:
-        bank = Bank.model_validate(_plain(root))
+        bank = Bank.model_validate(plain(root))
     except ValidationError as exc:
         for err in exc.errors():
             loc, message = _message(root, err)
@@ -283,12 +283,12 @@ def parse_bank(data: bytes | str, file: str, expected_id: str | None = None) -> 
     return bank
 
 
-def _plain(node: Any) -> Any:
+def plain(node: Any) -> Any:
     """ruamel's round-trip types as plain dicts, lists and scalars for validation."""
     if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
+        return {str(k): plain(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v) for v in node]
+        return [plain(v) for v in node]
     if isinstance(node, str):
         return str(node)
     return node

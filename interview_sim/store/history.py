@@ -8,7 +8,6 @@ them. The figures themselves are worked out in interview_sim.core.progress.
 from __future__ import annotations
 
 import json
-import os
 import socket
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
@@ -34,6 +33,7 @@ from interview_sim.core.progress import (
 )
 from interview_sim.core.schedule import MAX_INTERVAL_DAYS
 from interview_sim.store.session_store import SessionStore
+from interview_sim.store.session_store import pid_alive as _pid_alive
 
 STATUSES = ("finished", "interrupted", "active")
 _ANSWERED = "(select count(*) from answers a where a.session_id = s.id and a.is_probe = 0)"
@@ -171,20 +171,6 @@ def _status_sets(db: Database) -> tuple[list[int], list[int]]:
         sid, pid, where = row
         (alive if where == host and _pid_alive(pid) else dead).append(int(sid))
     return dead, alive
-
-
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
 
 
 def _where(db: Database, flt: SessionFilter) -> tuple[str, list[Any]]:

@@ -70,7 +70,8 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _pid_alive(pid: int | None) -> bool:
+def pid_alive(pid: int | None) -> bool:
+    """Whether a process with this id runs on this machine."""
     if not pid:
         return False
     try:
@@ -282,7 +283,7 @@ class SessionStore:
 
     def _with_status(self, row: dict[str, Any]) -> dict[str, Any]:
         if row.get("status") == "active" and (
-            row.get("host") != socket.gethostname() or not _pid_alive(row.get("pid"))
+            row.get("host") != socket.gethostname() or not pid_alive(row.get("pid"))
         ):
             row["status"] = "interrupted"
         elif row.get("status") == "active" and row.get("pid") != os.getpid():
