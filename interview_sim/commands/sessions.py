@@ -6,10 +6,11 @@ interview_sim.commands.history adds search, grade and prune-audio to this group.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from interview_sim.commands.common import echo_json, fail, open_store, table
+from interview_sim.commands.common import echo_json, fail, open_store, table, workspace_of
 from interview_sim.core.export import to_csv, to_json, to_markdown
 from interview_sim.store import history
 from interview_sim.store.history import DEFAULT_SORT, SORTS, HistoryError, SessionFilter, parse_day
@@ -172,6 +173,21 @@ def show(ctx: click.Context, session_id: int, as_json: bool) -> None:
     click.echo(to_markdown([row]))
 
 
+def relative_paths(session: dict[str, Any], root: Path) -> dict[str, Any]:
+    """A copy of a session whose recordings' paths are relative to the workspace (an export
+    shared with someone should not reveal the user's home folder)."""
+    answers = []
+    for answer in session.get("answers", []):
+        path = answer.get("audio_path")
+        if path:
+            try:
+                path = str(Path(path).resolve().relative_to(root.resolve()))
+            except ValueError:
+                path = Path(path).name
+        answers.append({**answer, "audio_path": path})
+    return {**session, "answers": answers}
+
+
 @sessions.command("export")
 @click.argument("session_ids", type=int, nargs=-1)
 @click.option(
@@ -186,6 +202,11 @@ def show(ctx: click.Context, session_id: int, as_json: bool) -> None:
 @click.option("--until", metavar="YYYY-MM-DD", help="Export the sessions started up to this day.")
 @click.option("--bank", help="Export only this bank's sessions (with a date range or --all).")
 @click.option("--all", "every", is_flag=True, help="Export every session.")
+@click.option(
+    "--full-paths",
+    is_flag=True,
+    help="Keep recordings' absolute paths (by default they are given relative to the workspace).",
+)
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -196,6 +217,7 @@ def export(
     until: str | None,
     bank: str | None,
     every: bool,
+    full_paths: bool,
 ) -> None:
     """Export sessions (by id, a date range or --all) as Markdown, JSON or CSV."""
     store = open_store(ctx)
@@ -214,6 +236,8 @@ def export(
         rows += [r for r in history.sessions_for_export(store, flt) if r["id"] not in seen]
         if not rows:
             fail("no sessions in that range (see `interview-sim sessions list`)")
+    if not full_paths:
+        rows = [relative_paths(row, workspace_of(ctx).root) for row in rows]
     text = {"md": to_markdown, "json": to_json, "csv": to_csv}[fmt](rows)
     if out is None:
         click.echo(text, nl=False)
