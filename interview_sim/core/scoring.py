@@ -408,7 +408,11 @@ def _match_rest(
     for start, end in found[index]:
         if start < after:
             continue
-        if start - after > GAP_WORDS or answer.contrast_within(after, start):
+        if (
+            start - after > GAP_WORDS
+            or answer.contrast_within(after, start)
+            or answer.sentence_break_between(after - 1, start)
+        ):
             return False
         chosen.append((start, end))
         if _match_rest(answer, found, index + 1, end, chosen):

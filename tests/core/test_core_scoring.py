@@ -340,12 +340,6 @@ def test_missed_lists_the_concepts_not_found() -> None:
     assert [c.name for c in result.missed] == ["alpha", "gamma"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a gap phrase reaches across a sentence: the textbook answer 'High bias underfits;"
-    " high variance overfits.' matches the misconception 'high bias ... overfit' (the example"
-    " of docs/banks.md) and loses 15 points",
-)
 def test_a_correct_answer_does_not_trip_the_swapped_misconception(example_bank: Bank) -> None:
     question = example_bank.question("bias-variance")
     assert question is not None

@@ -124,6 +124,15 @@ class PreparedAnswer:
         """Whether a word that turns to another subject ("whereas", "but") stands in the range."""
         return any(w in CONTRASTS for w in self.raw[first:last])
 
+    def sentence_break_between(self, before: int, after: int) -> bool:
+        """Whether a full stop, semicolon, question or exclamation mark stands between token
+        `before` and token `after` in the original text (typed answers have them)."""
+        if before < 0 or after >= len(self.raw):
+            return False
+        spans = self._tokens.spans
+        gap = self._tokens.text[spans[before][1] : spans[after][0]]
+        return any(mark in gap for mark in ".;!?")
+
     def negated_within(self, first: int, last: int) -> bool:
         """Whether a negating word stands inside the token range."""
         return any(self._negates(i) for i in range(first, last))
@@ -195,7 +204,11 @@ def _match_rest(
         return True
     part = rest[0]
     for start, end in answer.find(part, after):
-        if start - after > GAP_WORDS or answer.contrast_within(after, start):
+        if (
+            start - after > GAP_WORDS
+            or answer.contrast_within(after, start)
+            or answer.sentence_break_between(after - 1, start)
+        ):
             return False
         ranges.append((start, end))
         if _match_rest(answer, rest[1:], end, ranges):
