@@ -286,55 +286,6 @@ def build(store: SessionStore, sessions: int, per_session: int, seed: int = 7) -
     return total
 
 
-def _practice_due(store: SessionStore, bank: str, ids: list[str]) -> dict[str, Any]:
-    """What PracticeSession.start does for the "due" order: one store.attempts per question."""
-    from interview_sim.core.schedule import review
-
-    return {
-        q: review(
-            [
-                (datetime.fromisoformat(a["created_at"]), int(a["score"] or 0))
-                for a in store.attempts(bank, q)
-            ]
-        ).due
-        for q in ids
-    }
-
-
-async def _screen_first_page(workspace: Any, store: SessionStore, runs: int) -> list[float]:
-    """Open the History screen headless and time it until its table shows rows."""
-    from textual.widgets import DataTable
-
-    from interview_sim.config import Settings
-    from interview_sim.services import build_services, unavailable_listener, unavailable_speaker
-    from interview_sim.ui.app import InterviewApp
-    from interview_sim.ui.screens.history import HistoryScreen
-
-    services = build_services(
-        workspace,
-        store=store,
-        speaker=unavailable_speaker(),
-        listener=unavailable_listener(),
-        settings=Settings(),
-    )
-    times: list[float] = []
-    app = InterviewApp(services, speech_builder=None)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        for _ in range(runs):
-            started = time.perf_counter()
-            screen = HistoryScreen()
-            await app.push_screen(screen)
-            table = screen.query_one("#history-table", DataTable)
-            while table.row_count == 0:
-                await asyncio.sleep(0.001)
-            await pilot.pause()
-            times.append(time.perf_counter() - started)
-            app.pop_screen()
-            await pilot.pause()
-    return times
-
-
 def _tty_first_page(workspace: Any, runs: int) -> list[float]:
     """Run the real app in a pseudo-terminal (100x30) on the workspace, press h, and time until
     the History screen's first page is on the terminal; Esc back to Home between runs."""
@@ -467,13 +418,8 @@ def main() -> None:
             ),
             ("due list (all banks)", lambda: history.due_items(store, questions), None),
             (
-                "due order of one bank, as history.due_items computes it",
+                "due order of one bank (Home's 'due for review')",
                 lambda: history.due_items(store, {"top-100": questions["top-100"]}, bank="top-100"),
-                None,
-            ),
-            (
-                "due order of one bank, as practice.py computes it today",
-                lambda: _practice_due(store, "top-100", questions["top-100"]),
                 None,
             ),
             (
