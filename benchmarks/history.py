@@ -286,6 +286,40 @@ def build(store: SessionStore, sessions: int, per_session: int, seed: int = 7) -
     return total
 
 
+async def _screen_first_page(workspace: Any, store: SessionStore, runs: int) -> list[float]:
+    """Open the History screen headless and time it until its table shows rows."""
+    from textual.widgets import DataTable
+
+    from interview_sim.config import Settings
+    from interview_sim.services import build_services, unavailable_listener, unavailable_speaker
+    from interview_sim.ui.app import InterviewApp
+    from interview_sim.ui.screens.history import HistoryScreen
+
+    services = build_services(
+        workspace,
+        store=store,
+        speaker=unavailable_speaker(),
+        listener=unavailable_listener(),
+        settings=Settings(),
+    )
+    times: list[float] = []
+    app = InterviewApp(services, speech_builder=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for _ in range(runs):
+            started = time.perf_counter()
+            screen = HistoryScreen()
+            await app.push_screen(screen)
+            table = screen.query_one("#history-table", DataTable)
+            while table.row_count == 0:
+                await asyncio.sleep(0.001)
+            await pilot.pause()
+            times.append(time.perf_counter() - started)
+            app.pop_screen()
+            await pilot.pause()
+    return times
+
+
 def _tty_first_page(workspace: Any, runs: int) -> list[float]:
     """Run the real app in a pseudo-terminal (100x30) on the workspace, press h, and time until
     the History screen's first page is on the terminal; Esc back to Home between runs."""
