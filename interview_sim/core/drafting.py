@@ -11,7 +11,10 @@ The draft is a start the user then tunes. The rules are generic (nothing depends
 - a concept's weight is how specific its words are to this reference against the rest of the
   bank: the highest inverse document frequency of its words over the bank's references;
 - when there are more units than a rubric may hold, units are merged into sentences, and then
-  only the most specific sentences are kept.
+  only the most specific sentences are kept;
+- partial credit: with three ideas or more, one more concept holds the reference's most specific
+  phrases ("key terms"), weighted so that an answer naming one idea earns about half the marks
+  rather than 1/n of them; the other ideas then add the rest.
 
 Nothing is marked required and no misconceptions are drafted: those need a person's judgement.
 """
@@ -30,6 +33,8 @@ MAX_CONCEPTS = 12
 MAX_PHRASES = 8
 NAME_WORDS = 4
 MAX_WEIGHT = 10.0
+MAX_IDEAS = MAX_CONCEPTS - 1  # one slot is kept for the key-terms concept
+KEY_TERMS = 4  # phrases of the key-terms concept: the most specific of the reference
 
 
 def _wordlist(text: str) -> frozenset[str]:
@@ -45,7 +50,7 @@ STOPWORDS = _wordlist(
     before being below between both but by can could did do does doing done down during each
     either else etc even ever every for from further had has have having he her here hers
     herself him himself his how however i if in into is it its itself just let like may me might
-    mine more most much must my myself neither no nor not now of off often on once only onto or
+    mine more most much must my myself neither no nor not now of off often on only onto or
     other others otherwise our ours ourselves out over own per quite rather really same shall
     she should since so some something such than that the their theirs them themselves then
     there therefore these they this those though through thus to too toward towards under unless
@@ -55,6 +60,8 @@ STOPWORDS = _wordlist(
     uses using eg ie
     go goes going went gone get gets getting got take takes taking took taken make makes making
     made give gives gave put puts come comes came say says said see sees saw seen want wants
+    based given include includes included including involve involves involved achieve achieves
+    achieved
     """
 )
 # Where one idea unit ends: coordinating and subordinating conjunctions, relative pronouns.
@@ -118,6 +125,11 @@ def _is_content(word: str) -> bool:
     if word in STOPWORDS:
         return False
     return not (len(word) == 1 and not word.isdigit())
+
+
+def _is_symbol(token: str) -> bool:
+    """A one-letter name written in capitals, such as the N of "N operations"."""
+    return len(token) == 1 and token.isupper() and token not in {"A", "I"}
 
 
 def _units(reference: str) -> list[_Unit]:
@@ -206,7 +218,7 @@ def draft_rubric(prompt: str, reference: str, specificity: Specificity | None = 
                     phrases += [expansion, acronym]
                 continue
             parts = raw_words(lower)
-            if not any(_is_content(w) for w in parts):
+            if not (any(_is_content(w) for w in parts) or _is_symbol(token)):
                 continue
             folded = [canonical(w) for w in parts]
             key = "".join(folded)
@@ -222,12 +234,13 @@ def draft_rubric(prompt: str, reference: str, specificity: Specificity | None = 
         fallback = fallback or raw_words(reference)[:1] or ["answer"]
         whole = _Unit(0, 0, len(reference), fallback, reference.strip())
         groups = [(whole, fallback[:MAX_PHRASES])]
-    if len(groups) > MAX_CONCEPTS:
+    if len(groups) > MAX_IDEAS:
         groups = _merge_sentences(groups, reference)
     concepts = [_concept(unit, phrases, spec) for unit, phrases in groups]
-    if len(concepts) > MAX_CONCEPTS:
-        keep = sorted(range(len(concepts)), key=lambda i: -concepts[i][1])[:MAX_CONCEPTS]
+    if len(concepts) > MAX_IDEAS:
+        keep = sorted(range(len(concepts)), key=lambda i: -concepts[i][1])[:MAX_IDEAS]
         concepts = [concepts[i] for i in sorted(keep)]
+    concepts = _with_key_terms(concepts, spec)
     taken: set[str] = set()
     return Rubric(
         concepts=[
@@ -273,6 +286,33 @@ def _concept(
     name = " ".join(kept[:NAME_WORDS])
     meaning = f"The reference answer says: {unit.text.strip()}."
     return name, round(min(MAX_WEIGHT, weight), 1), meaning, kept
+
+
+def _with_key_terms(
+    concepts: list[tuple[str, float, str, list[str]]], spec: Specificity
+) -> list[tuple[str, float, str, list[str]]]:
+    """The idea concepts and, for three ideas or more, a key-terms concept for partial credit.
+
+    With n ideas of mean weight w, the key-terms concept (any one of the reference's most
+    specific phrases) weighs (n - 2) * w, so that an answer naming one idea with a key term
+    earns about half the marks, however many ideas the reference lists; with two ideas or fewer
+    one idea already earns half, and nothing is added. Weights are then scaled to stay within
+    the schema's limit.
+    """
+    if len(concepts) < 3:
+        return concepts
+    every = [p for _, _, _, phrases in concepts for p in phrases]
+    ranked = sorted(range(len(every)), key=lambda i: (-_phrase_idf(every[i], spec), i))
+    key_terms = [every[i] for i in sorted(ranked[:KEY_TERMS])]
+    mean = sum(weight for _, weight, _, _ in concepts) / len(concepts)
+    weights = [weight for _, weight, _, _ in concepts] + [(len(concepts) - 2) * mean]
+    scale = min(1.0, MAX_WEIGHT / max(weights))
+    meaning = "Names at least one key term of the reference answer: " + ", ".join(key_terms) + "."
+    drafted = [*concepts, ("key terms", 0.0, meaning, key_terms)]
+    return [
+        (name, max(0.1, round(weight * scale, 1)), text, phrases)
+        for (name, _, text, phrases), weight in zip(drafted, weights, strict=True)
+    ]
 
 
 def _phrase_idf(phrase: str, spec: Specificity) -> float:

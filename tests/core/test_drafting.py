@@ -196,3 +196,17 @@ def test_a_drafted_rubric_prints_as_yaml_that_parses_back() -> None:
     text = rubric_yaml(rubric)
     assert text.startswith("rubric:\n  concepts:\n    - name: removes oldest")
     assert "phrases: [removes, oldest, item, first]" in text
+
+
+def test_three_ideas_or_more_get_a_key_terms_concept_for_partial_credit() -> None:
+    rubric = draft_rubric(
+        "What is a queue?",
+        "A queue stores items in order; it removes the oldest item first; it adds at the rear.",
+    )
+    assert rubric.concepts[-1].name == "key terms"
+    assert len(rubric.concepts) == 4
+    compiled = CompiledRubric(rubric)
+    assert compiled.score("it stores things").score == 50  # one idea of three: half the marks
+    assert compiled.score("stores, removes the oldest first, adds at the rear").score == 100
+    assert compiled.score("something else entirely").score == 0
+    assert all(0 < c.weight <= 10 for c in rubric.concepts)
