@@ -247,12 +247,18 @@ class SessionStore:
             "skipped": int(answer.skipped),
             "created_at": now_iso(),
         }
-        with self._tx() as db:
-            table = db.table("answers")
-            table.insert(row)
-            answer_id = int(cast(int, table.last_pk))
-            db.table("sessions").update(session_id, {"updated_at": row["created_at"]})
-            return answer_id
+        try:
+            with self._tx() as db:
+                table = db.table("answers")
+                table.insert(row)
+                answer_id = int(cast(int, table.last_pk))
+                db.table("sessions").update(session_id, {"updated_at": row["created_at"]})
+                return answer_id
+        except sqlite3.OperationalError as exc:  # disk full, read-only file, locked too long
+            raise StoreError(
+                f"the answer could not be saved ({exc}); free some space or check that"
+                f" {self.path or 'the database'} is writable, then submit it again"
+            ) from exc
 
     def session(self, session_id: int) -> dict[str, Any] | None:
         """One session with its `answers` list, or None."""

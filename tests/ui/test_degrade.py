@@ -65,3 +65,49 @@ def test_unexpected_error_is_one_line_and_logged(
     assert "unexpected error: boom" in err and "Traceback" not in err
     log = (tmp_path / "cache" / "crash.log").read_text()
     assert "Traceback (most recent call last): the details" in log
+
+
+async def test_disk_full_while_saving_keeps_the_answer_to_submit_again(  # type: ignore[no-untyped-def]
+    ui_workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from textual.widgets import Input, TextArea
+    from ui_support import make_services
+
+    from interview_sim.ui.screens.feedback import FeedbackScreen
+    from interview_sim.ui.screens.interview import InterviewScreen
+
+    services = make_services(ui_workspace)
+    store = services.store
+    from sqlite_utils.db import Table
+
+    original = Table.insert
+    failures = {"left": 1}
+
+    def insert(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.name == "answers" and failures["left"]:
+            failures["left"] -= 1
+            raise sqlite3.OperationalError("database or disk is full")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Table, "insert", insert)
+    app = InterviewApp(services, speech_builder=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#count", Input).value = "1"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        screen.query_one("#typed", TextArea).text = "An answer worth keeping."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen and "Not saved yet" in screen.state
+        assert screen.query_one("#typed", TextArea).text == "An answer worth keeping."
+        await pilot.press("ctrl+s")  # space freed: the same answer goes in
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackScreen)
+    answers = store.answers(store.list_sessions()[0]["id"])
+    assert [a["transcript"] for a in answers] == ["An answer worth keeping."]

@@ -63,6 +63,7 @@ class InterviewScreen(AppScreen[None]):
         self._paused_at: float | None = None
         self._think_left = 0
         self._answer_now = False
+        self._unsaved: tuple[str, dict[str, object]] | None = None
         self._ticker: Timer | None = None
 
     @property
@@ -103,6 +104,7 @@ class InterviewScreen(AppScreen[None]):
             return
         self.token += 1
         self._answer_now = False
+        self._unsaved = None
         self._cancel_audio()
         probe = self.session.pending_probe
         text = probe or question.prompt.strip()
@@ -252,9 +254,19 @@ class InterviewScreen(AppScreen[None]):
     # answering ------------------------------------------------------------------------------
 
     def _submit(self, text: str, **kwargs: object) -> None:
+        from interview_sim.store.session_store import StoreError
+
         self._cancel_audio()
         self.token += 1
-        feedback = self.session.submit(text, **kwargs)  # type: ignore[arg-type]
+        try:
+            feedback = self.session.submit(text, **kwargs)  # type: ignore[arg-type]
+        except StoreError as exc:
+            # nothing is lost: the typed text stays in the editor, a spoken one is kept here
+            self._unsaved = (text, kwargs)
+            self._set_state("Not saved yet: press ctrl+s to try again.")
+            self.notify(str(exc), title="Could not save the answer", severity="error", timeout=15)
+            return
+        self._unsaved = None
         self._set_state("")
         from interview_sim.ui.screens.feedback import FeedbackScreen
 
@@ -270,6 +282,10 @@ class InterviewScreen(AppScreen[None]):
         self.ask()
 
     def action_submit(self) -> None:
+        if self._unsaved is not None and self.voice:
+            text, kwargs = self._unsaved
+            self._submit(text, **kwargs)
+            return
         if self.voice:
             if self.state.startswith("The interviewer"):
                 # half duplex: the microphone opens when the speech has really stopped
