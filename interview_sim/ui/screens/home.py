@@ -57,7 +57,10 @@ class HomeScreen(AppScreen[None]):
     def on_mount(self) -> None:
         self.interview_app.status_listeners.append(self.refresh_status)
         banks = self.query_one("#banks", DataTable)
-        banks.add_columns("Bank", "Questions", "Topics", "Last score")
+        banks.add_column("Bank", width=44)
+        banks.add_column("Questions", width=9)
+        banks.add_column("Topics", width=40)
+        banks.add_column("Last score", width=10)
         banks.focus()
         self.query_one("#resume", DataTable).display = False
         self.query_one("#resume-title").display = False
