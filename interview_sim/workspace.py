@@ -7,12 +7,8 @@ when it holds banks/, else a per-user data folder seeded with the bundled banks 
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-
-import platformdirs
 
 ENV_HOME = "INTERVIEW_SIM_HOME"
 APP_NAME = "interview-sim"
@@ -62,11 +58,15 @@ def bundled_banks_dir() -> Path:
     checkout = Path(__file__).resolve().parent.parent / "banks"
     if checkout.is_dir() and any(checkout.glob("*.yaml")):
         return checkout
+    from importlib import resources
+
     return Path(str(resources.files("interview_sim") / "bundled_banks"))
 
 
 def seed_banks(target: Path) -> list[Path]:
     """Copy the bundled banks into `target`, never overwriting a file the user has."""
+    import shutil
+
     target.mkdir(parents=True, exist_ok=True)
     copied: list[Path] = []
     for source in sorted(bundled_banks_dir().glob("*.yaml")):
@@ -101,6 +101,8 @@ def resolve_workspace(explicit: Path | None = None, cwd: Path | None = None) -> 
         workspace = Workspace(here)
         workspace.ensure()
         return workspace
+    import platformdirs  # only when no folder was named
+
     user = Path(platformdirs.user_data_dir(APP_NAME))
     if not (user / "banks").is_dir():
         return init_workspace(user)
