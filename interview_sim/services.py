@@ -48,11 +48,18 @@ class Services:
 class _Unavailable:
     """A speaker and listener that do nothing and say why (until the real ones are built)."""
 
-    def __init__(self, name: str, detail: str, fix: str = "") -> None:
+    def __init__(
+        self, name: str, detail: str, fix: str = "", also: tuple[ComponentStatus, ...] = ()
+    ) -> None:
         self._status = ComponentStatus(name, False, detail, fix)
+        self._also = also
 
     def status(self) -> ComponentStatus:
         return self._status
+
+    def statuses(self) -> list[ComponentStatus]:
+        """This part's status and any others it knows (the microphone beside a missing model)."""
+        return [*self._also, self._status]
 
     def speak(self, text: str) -> None:
         return None
@@ -83,6 +90,13 @@ def build_speaker(settings: Settings) -> Speaker:
     return real(settings)
 
 
+def _device(settings: Settings) -> str | int | None:
+    device: str | int | None = settings.input_device or None
+    if isinstance(device, str) and device.isdigit():
+        device = int(device)
+    return device
+
+
 def build_listener(settings: Settings, workspace: Workspace, *, load: bool = True) -> Listener:
     """The real microphone + Vosk listener, or one that says what is missing.
 
@@ -95,12 +109,14 @@ def build_listener(settings: Settings, workspace: Workspace, *, load: bool = Tru
     try:
         path = resolve_model(settings.speech_model)
     except ModelError as exc:
-        return _Unavailable("speech model", str(exc), exc.fix)  # type: ignore[return-value]
+        from interview_sim.speech.audio_in import MicrophoneSource
+
+        microphone = MicrophoneSource(_device(settings)).status()
+        return _Unavailable(  # type: ignore[return-value]
+            "speech model", str(exc), exc.fix, also=(microphone,)
+        )
     model = SpeechModel.shared(path, probe=True)
-    device: str | int | None = settings.input_device or None
-    if isinstance(device, str) and device.isdigit():
-        device = int(device)
-    listener = VoskListener(model, device=device)
+    listener = VoskListener(model, device=_device(settings))
     if load:
         try:
             model.load()
