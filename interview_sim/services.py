@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from interview_sim.bank_cache import load_bank_cached
 from interview_sim.config import Settings, SettingsError, load_settings
@@ -163,8 +162,3 @@ SpeechBuilder = Callable[[Settings, Workspace], tuple[Speaker, Listener]]
 def build_speech(settings: Settings, workspace: Workspace) -> tuple[Speaker, Listener]:
     """Build the real engines (slow: run it in a worker)."""
     return build_speaker(settings), build_listener(settings, workspace)
-
-
-def database_path_for(root: Path) -> Path:
-    """Where a workspace keeps its database."""
-    return Workspace(root).database_path
