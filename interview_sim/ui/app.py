@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from interview_sim.ui.messages import ServicesBuilt, SpeechEnginesBuilt
-
 if TYPE_CHECKING:  # the heavy modules load in a worker after the first paint
     from interview_sim.services import Services, SpeechBuilder
+    from interview_sim.speech.protocols import Listener, Speaker
     from interview_sim.workspace import Workspace
 
 CSS_PATH = Path(__file__).with_name("app.tcss")
+
+
+@dataclass
+class ServicesBuilt(Message):
+    """The workspace is open: banks loaded, store ready."""
+
+    services: object  # Services
+
+
+@dataclass
+class SpeechEnginesBuilt(Message):
+    """The real speaker and listener are ready to replace the placeholders."""
+
+    speaker: Speaker
+    listener: Listener
 
 
 class InterviewApp(App[None]):

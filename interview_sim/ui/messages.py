@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from interview_sim.speech.protocols import Listener, ListenResult, Speaker
-
-
-@dataclass
-class ServicesBuilt(Message):
-    """The workspace is open: banks loaded, store ready."""
-
-    services: object  # interview_sim.services.Services (kept loose so this module stays light)
-
-
-@dataclass
-class SpeechEnginesBuilt(Message):
-    """The real speaker and listener are ready to replace the placeholders."""
-
-    speaker: Speaker
-    listener: Listener
+if TYPE_CHECKING:  # annotations only: the app imports this module before its first paint
+    from interview_sim.speech.protocols import ListenResult
 
 
 @dataclass

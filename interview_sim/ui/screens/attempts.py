@@ -7,12 +7,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from interview_sim.core.progress import AttemptView, concept_matrix, sparkline
 from interview_sim.store import history
 from interview_sim.ui.screens.base import AppScreen
 from interview_sim.ui.screens.history import CSS_PATH
+from interview_sim.ui.widgets.key_bar import KeyBar
+from interview_sim.ui.widgets.title_bar import TitleBar
 
 MATRIX_ATTEMPTS = 8  # the side-by-side concept grid shows the latest few attempts
 
@@ -43,12 +45,12 @@ class AttemptsScreen(AppScreen[None]):
         self.views: list[AttemptView] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="attempts-head")
         yield DataTable(id="attempts-table", cursor_type="row", zebra_stripes=True)
         yield Static("Concepts, attempt by attempt (latest on the right)", classes="pane-title")
         yield DataTable(id="attempts-matrix", cursor_type="none")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.views = history.attempts(self.services.store, self.bank, self.question_id)

@@ -8,12 +8,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from interview_sim.core.delivery import Delivery
 from interview_sim.practice import Feedback, PracticeSession
 from interview_sim.ui.screens.base import AppScreen
 from interview_sim.ui.widgets.highlighted import highlighted_transcript
+from interview_sim.ui.widgets.key_bar import KeyBar
+from interview_sim.ui.widgets.title_bar import TitleBar
 
 BAND_STYLE = {"strong": "bold green", "good": "green", "partial": "yellow", "weak": "red"}
 
@@ -97,10 +99,10 @@ class FeedbackScreen(AppScreen[str]):
         self.show_reference = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="feedback-body"):
             yield Static(id="feedback")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._show()

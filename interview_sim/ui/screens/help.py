@@ -6,9 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from interview_sim.ui.screens.base import AppScreen
+from interview_sim.ui.widgets.key_bar import KeyBar
+from interview_sim.ui.widgets.title_bar import TitleBar
 
 HELP = """\
 # interview-sim
@@ -63,10 +65,10 @@ class HelpScreen(AppScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="help-body"):
             yield Static(help_text())
-        yield Footer()
+        yield KeyBar()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -10,12 +10,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from interview_sim.store import history
 from interview_sim.store.history import HistoryError, SessionFilter, SessionPage
 from interview_sim.ui.screens.base import AppScreen
 from interview_sim.ui.screens.history_dialogs import ConfirmDialog, export_sessions
+from interview_sim.ui.widgets.key_bar import KeyBar
+from interview_sim.ui.widgets.title_bar import TitleBar
 
 CSS_PATH = Path(__file__).resolve().parent.parent / "history.tcss"
 PAGE_SIZE = 100
@@ -78,7 +80,7 @@ class HistoryScreen(AppScreen[None]):
         self._suspended = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="history-filters"):
             yield Input(placeholder="search transcripts (Enter)", id="history-search")
             yield Select[str]([], prompt="All banks", id="history-bank")
@@ -92,7 +94,7 @@ class HistoryScreen(AppScreen[None]):
             yield Input(placeholder="min score", id="history-min-score", type="number")
         yield Static("", id="history-summary")
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#history-table", DataTable)

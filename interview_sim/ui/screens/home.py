@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from interview_sim.ui.screens.base import AppScreen
+from interview_sim.ui.widgets.key_bar import KeyBar
 from interview_sim.ui.widgets.status_line import StatusLine
+from interview_sim.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from interview_sim.practice import PracticeSession
@@ -42,7 +44,7 @@ class HomeScreen(AppScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(
             "Choose a question bank and press Enter to start an interview.", id="home-title"
         )
@@ -52,7 +54,7 @@ class HomeScreen(AppScreen[None]):
         )
         yield DataTable(id="resume", cursor_type="row")
         yield StatusLine(id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.interview_app.status_listeners.append(self.refresh_status)

@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static, TextArea
+from textual.widgets import Static, TextArea
 from textual.worker import get_current_worker
 
 from interview_sim.practice import Feedback, PracticeSession
@@ -28,7 +28,9 @@ from interview_sim.ui.messages import (
     QuestionSpoken,
 )
 from interview_sim.ui.screens.base import AppScreen
+from interview_sim.ui.widgets.key_bar import KeyBar
 from interview_sim.ui.widgets.level_meter import LevelMeter
+from interview_sim.ui.widgets.title_bar import TitleBar
 
 
 def clock(seconds: float) -> str:
@@ -71,7 +73,7 @@ class InterviewScreen(AppScreen[None]):
         return self.session.mode == "voice"
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="progress-line")
         yield Static("", id="prompt")
         yield Static("", id="hint")
@@ -82,7 +84,7 @@ class InterviewScreen(AppScreen[None]):
         else:
             yield TextArea("", id="typed", soft_wrap=True, show_line_numbers=False)
         yield Static("", id="timer")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._ticker = self.set_interval(0.25, self._tick)

@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Select, Static
 from textual_plotext import PlotextPlot
 
 from interview_sim.core.progress import DueItem, ProgressReport, Series
@@ -18,6 +18,8 @@ from interview_sim.store import history
 from interview_sim.ui.replay_messages import ProgressComputed
 from interview_sim.ui.screens.base import AppScreen
 from interview_sim.ui.screens.history import CSS_PATH
+from interview_sim.ui.widgets.key_bar import KeyBar
+from interview_sim.ui.widgets.title_bar import TitleBar
 
 MAX_LINES = 8  # lines on the chart, the banks (or topics) with the most answers first
 DUE_ROWS = 50
@@ -57,7 +59,7 @@ class ProgressScreen(AppScreen[None]):
         self.token = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="progress-top", classes="pane-title"):
             yield Select[str]([], prompt="All banks", id="progress-bank")
             yield Static("Working out your progress…", id="progress-summary")
@@ -69,7 +71,7 @@ class ProgressScreen(AppScreen[None]):
             with Vertical():
                 yield Static("Due for review", classes="pane-title")
                 yield DataTable(id="progress-due", cursor_type="row")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         weakest = self.query_one("#progress-weakest", DataTable)

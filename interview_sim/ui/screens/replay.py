@@ -19,7 +19,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from interview_sim.core.replay import align_words, seek_word, word_at, words_from_rows
@@ -37,6 +37,8 @@ from interview_sim.ui.screens.base import AppScreen
 from interview_sim.ui.screens.history import CSS_PATH
 from interview_sim.ui.screens.history_dialogs import GradeChoice, GradeDialog
 from interview_sim.ui.screens.session_view import verdict_renderable
+from interview_sim.ui.widgets.key_bar import KeyBar
+from interview_sim.ui.widgets.title_bar import TitleBar
 
 LEAD_IN_SECONDS = 0.05  # start a seek a little before the word so its first sound is heard
 
@@ -171,14 +173,14 @@ class ReplayScreen(AppScreen[None]):
         return Path(name) if name else None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="replay-question")
         # not focusable: the arrows and space belong to the player
         with VerticalScroll(id="replay-body", can_focus=False):
             yield Static("", id="replay-verdict")
             yield Static("", id="replay-transcript")
         yield Static("", id="replay-state")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         answer = self.services.store.answer(self.answer_id)

@@ -27,8 +27,6 @@ from textual.message import Message
 from textual.widgets import (
     Checkbox,
     DataTable,
-    Footer,
-    Header,
     Input,
     Label,
     Select,
@@ -37,6 +35,8 @@ from textual.widgets import (
 )
 
 from interview_sim.ui.screens.base import AppScreen
+from interview_sim.ui.widgets.key_bar import KeyBar
+from interview_sim.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from interview_sim.core.rubric_lab import LabRow, RubricLab
@@ -117,7 +117,7 @@ class RubricLabScreen(AppScreen[None]):
         self._leave_armed = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="lab-pickers"):
             yield Select[str]([], prompt="Bank", id="lab-bank", allow_blank=True)
             yield Select[str]([], prompt="Question", id="lab-question", allow_blank=True)
@@ -137,7 +137,7 @@ class RubricLabScreen(AppScreen[None]):
                 yield DataTable(id="lab-answers", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="lab-summary")
                 yield Static("", id="lab-transcript")
-        yield Footer()
+        yield KeyBar()
 
     # loading ---------------------------------------------------------------------------------
 

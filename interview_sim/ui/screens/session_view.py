@@ -11,12 +11,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from interview_sim.store import history
 from interview_sim.ui.screens.base import AppScreen
 from interview_sim.ui.screens.history import CSS_PATH, resume_session
 from interview_sim.ui.screens.history_dialogs import GradeChoice, GradeDialog, export_sessions
+from interview_sim.ui.widgets.key_bar import KeyBar
+from interview_sim.ui.widgets.title_bar import TitleBar
 
 BAND_STYLE = {"strong": "bold green", "good": "green", "partial": "yellow", "weak": "red"}
 
@@ -104,12 +106,12 @@ class SessionViewScreen(AppScreen[None]):
         self._suspended = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="session-head")
         yield DataTable(id="session-answers", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="session-detail"):
             yield Static("", id="session-verdict")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#session-answers", DataTable)

@@ -8,10 +8,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from interview_sim.practice import Summary
 from interview_sim.ui.screens.base import AppScreen
+from interview_sim.ui.widgets.key_bar import KeyBar
+from interview_sim.ui.widgets.title_bar import TitleBar
 
 
 def summary_renderable(summary: Summary, title: str) -> Group:
@@ -59,10 +61,10 @@ class SummaryScreen(AppScreen[None]):
         self.bank_title = title
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="summary-body"):
             yield Static(summary_renderable(self.summary, self.bank_title), id="summary")
-        yield Footer()
+        yield KeyBar()
 
     def action_done(self) -> None:
         self.dismiss(None)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
-from interview_sim.speech.protocols import ComponentStatus
+if TYPE_CHECKING:
+    from interview_sim.speech.protocols import ComponentStatus
 
 
 def status_text(statuses: list[ComponentStatus], model_missing: bool) -> Text:
