@@ -1,9 +1,9 @@
 """Batch scoring throughput: realistic 100-word spoken answers over every bank's rubrics.
 
 Scores on one core in this process, through the very loop `score --batch` runs
-(`interview_sim.commands.score.BatchScorer`): JSON line in, rubric compiled once per question,
-score + delivery, JSON line out. Loading the banks is process start-up and is timed apart; each
-timed run starts with no compiled rubric, so compiling every rubric is part of the figure.
+(`interview_sim.commands.score.BatchScorer`): JSON line in (orjson), rubric compiled once per
+question, score + delivery, JSON line out. Loading the banks is process start-up and is timed
+apart; each timed run starts with no compiled rubric, so compiling every rubric is part of the figure.
 
     python benchmarks/batch_scoring.py [--answers 20000] [--stages]
 
@@ -22,10 +22,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import orjson
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import result
-from interview_sim.commands.score import BatchScorer, PayloadWriter
+from interview_sim.commands.score import BatchScorer, score_payload
 from interview_sim.core.bank_set import BankSet, load_bank_set
 from interview_sim.core.delivery import measure
 from interview_sim.core.normalize import Tokens, tokens_of
@@ -77,11 +79,10 @@ def stages(lines: list[str], banks: BankSet, runs: int = 3) -> dict[str, float]:
         assert question is not None
         work.append((bank, question, cache.get(bank.id, question), item["text"]))
     results = [(b, q, rubric.score(text), measure(text)) for b, q, rubric, text in work]
-    writer = PayloadWriter()
 
     def parse() -> None:
         for line in lines:
-            json.loads(line)
+            orjson.loads(line)
 
     def tokenise() -> None:
         for *_, text in work:
@@ -102,7 +103,7 @@ def stages(lines: list[str], banks: BankSet, runs: int = 3) -> dict[str, float]:
 
     def write() -> None:
         for bank, question, scored, delivery in results:
-            writer.line(bank, question, scored, delivery)
+            orjson.dumps(score_payload(bank, question, scored, delivery))
 
     def median(step: Callable[[], object]) -> float:
         seconds = statistics.median(cpu_seconds(step) for _ in range(runs))
