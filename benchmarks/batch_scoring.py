@@ -3,7 +3,8 @@
 Scores on one core in this process, through the very loop `score --batch` runs
 (`interview_sim.commands.score.BatchScorer`): JSON line in (orjson), rubric compiled once per
 question, score + delivery, JSON line out. Loading the banks is process start-up and is timed
-apart; each timed run starts with no compiled rubric, so compiling every rubric is part of the figure.
+apart; each timed run starts with no compiled rubric, so compiling every rubric is part of the
+figure.
 
     python benchmarks/batch_scoring.py [--answers 20000] [--stages]
 

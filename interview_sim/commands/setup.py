@@ -126,6 +126,17 @@ def doctor(ctx: click.Context, as_json: bool, reset_database: bool) -> None:
             not banks.banks,
         )
     )
+    from interview_sim.scorer_build import scorer_build
+
+    build = scorer_build()
+    checks.append(
+        _check(
+            "scorer",
+            build != "partly compiled",
+            build,
+            "reinstall: pip install --force-reinstall . (or make clean run from a checkout)",
+        )
+    )
     try:
         settings = load_settings(workspace.root)
         checks.append(_check("settings", True, "ok"))

@@ -173,9 +173,10 @@ class PreparedAnswer:
         `before` and token `after` in the original text (typed answers have them)."""
         if before < 0 or after >= len(self.raw):
             return False
-        spans = self._tokens.spans
-        gap = self._tokens.text[spans[before][1] : spans[after][0]]
-        return any(mark in gap for mark in ".;!?")
+        tokens = self._tokens
+        (_, end), (start, _) = tokens.spans_of(((before, before + 1), (after, after + 1)))
+        gap = tokens.text[end:start]
+        return "." in gap or ";" in gap or "!" in gap or "?" in gap
 
     def negated_within(self, first: int, last: int) -> bool:
         """Whether a negating word stands inside the token range."""

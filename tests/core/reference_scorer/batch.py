@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import astuple
 
 from interview_sim.commands.score import score_payload
 from interview_sim.core.bank_schema import Bank
 from interview_sim.core.bank_set import BankSet
+from interview_sim.core.delivery import Delivery
 
 from .delivery import measure
 from .scoring import RubricCache
@@ -36,7 +38,9 @@ def score_lines(lines: Iterable[str], banks: BankSet | None, fixed: Bank | None)
             if not isinstance(answer, str):
                 raise ValueError('"text" must be a string')
             result = cache.get(bank.id, question).score(answer)
-            payload = score_payload(bank, question, result, measure(answer))  # type: ignore[arg-type]
+            # the current Delivery type: a compiled delivery_dict checks what it is given
+            delivery = Delivery(*astuple(measure(answer)))
+            payload = score_payload(bank, question, result, delivery)  # type: ignore[arg-type]
         except (ValueError, json.JSONDecodeError) as exc:
             payload = {"line": number, "error": str(exc)}
         yield json.dumps(payload, ensure_ascii=False) + "\n"
