@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # compiled with mypyc by setup.py: a change to one of them rebuilds (so tests never run old code)
 COMPILED := interview_sim/core/normalize.py interview_sim/core/matcher.py \
-	interview_sim/core/scoring.py interview_sim/core/delivery.py
+	interview_sim/core/scoring.py interview_sim/core/delivery.py \
+	interview_sim/core/payload.py interview_sim/core/batch.py
 
 .PHONY: run test check lint types imports unit bench clean
 

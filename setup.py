@@ -1,6 +1,7 @@
 """Build: the scorer's hot modules compiled with mypyc where a C compiler is at hand.
 
-The compiled modules are the very same Python files (normalize, matcher, scoring, delivery):
+The compiled modules are the very same Python files (normalize, matcher, scoring, delivery, payload,
+batch):
 mypyc turns them into C extensions that run about 1.3x faster (benchmarks/batch_scoring.py). With
 no compiler, or with INTERVIEW_SIM_PURE=1, or should compiling fail for any reason, the package
 installs as plain Python and behaves the same, only slower. `interview-sim doctor` tells which.
@@ -22,6 +23,8 @@ COMPILED = [
     "interview_sim/core/matcher.py",
     "interview_sim/core/scoring.py",
     "interview_sim/core/delivery.py",
+    "interview_sim/core/payload.py",
+    "interview_sim/core/batch.py",
 ]
 
 

@@ -1,7 +1,7 @@
 """Batch scoring throughput: realistic 100-word spoken answers over every bank's rubrics.
 
 Scores on one core in this process, through the very loop `score --batch` runs
-(`interview_sim.commands.score.BatchScorer`): JSON line in (orjson), rubric compiled once per
+(`interview_sim.core.batch.BatchScorer`): JSON line in (orjson), rubric compiled once per
 question, score + delivery, JSON line out. Loading the banks is process start-up and is timed
 apart; each timed run starts with no compiled rubric, so compiling every rubric is part of the
 figure.
@@ -28,10 +28,11 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import result
-from interview_sim.commands.score import BatchScorer, score_payload
 from interview_sim.core.bank_set import BankSet, load_bank_set
+from interview_sim.core.batch import BatchScorer
 from interview_sim.core.delivery import measure
 from interview_sim.core.normalize import Tokens, tokens_of
+from interview_sim.core.payload import score_payload
 from interview_sim.core.scoring import RubricCache
 
 BANKS = Path(__file__).resolve().parent.parent / "banks"

@@ -27,8 +27,8 @@ from click.testing import CliRunner
 from benchmarks.common import machine, result
 from interview_sim.cli import cli
 from interview_sim.core.bank_set import load_bank_set
+from interview_sim.core.payload import concept_dicts, misconception_dicts
 from interview_sim.core.scoring import RubricCache
-from interview_sim.practice import concept_dicts, misconception_dicts
 from interview_sim.rubric_edit import BankDocument
 from interview_sim.store.session_store import SessionStore, now_iso
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from interview_sim.core.bank_schema import Bank, Question
 from interview_sim.core.delivery import Delivery, measure
+from interview_sim.core.payload import concept_dicts, misconception_dicts
 from interview_sim.core.schedule import order_questions
 from interview_sim.core.scoring import ConceptResult, RubricCache, ScoreResult
 from interview_sim.core.transcript import Word
@@ -62,35 +63,6 @@ class Summary:
         if self.score is None or self.previous_score is None:
             return None
         return round(self.score - self.previous_score, 1)
-
-
-def concept_dicts(result: ScoreResult) -> list[dict[str, Any]]:
-    """Concept verdicts as plain dicts (for JSON and the store)."""
-    return [
-        {
-            "name": c.name,
-            "weight": c.weight,
-            "required": c.required,
-            "matched": c.matched,
-            "hinted": c.hinted,
-            "evidence": list(c.evidence),
-            "spans": [list(s) for s in c.spans],
-        }
-        for c in result.concepts
-    ]
-
-
-def misconception_dicts(result: ScoreResult) -> list[dict[str, Any]]:
-    """Misconceptions as plain dicts."""
-    return [
-        {
-            "name": m.name,
-            "correction": m.correction,
-            "evidence": list(m.evidence),
-            "spans": [list(s) for s in m.spans],
-        }
-        for m in result.misconceptions
-    ]
 
 
 @dataclass

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from interview_sim.core.bank_schema import Bank
+from interview_sim.core.payload import concept_dicts, misconception_dicts
 from interview_sim.core.rescore import AnswerChange, QuestionSummary, Rescorer, StoredAnswer
-from interview_sim.practice import concept_dicts, misconception_dicts
 from interview_sim.store.rubric_queries import (
     NewScore,
     count_scored,

@@ -11,6 +11,8 @@ COMPILED_MODULES = (
     "interview_sim.core.matcher",
     "interview_sim.core.scoring",
     "interview_sim.core.delivery",
+    "interview_sim.core.payload",
+    "interview_sim.core.batch",
 )
 
 

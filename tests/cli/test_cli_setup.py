@@ -75,7 +75,9 @@ def test_doctor_json_shape(run_json: Callable[..., Any]) -> None:
     data = run_json("doctor", "--json")
     assert data["ok"] is True
     names = [c["name"] for c in data["checks"]]
-    assert names[:5] == ["python", "workspace", "database", "banks", "settings"]
+    assert names[:6] == ["python", "workspace", "database", "banks", "scorer", "settings"]
+    scorer = data["checks"][4]
+    assert scorer["ok"] and scorer["detail"] in {"compiled (mypyc)", "pure Python"}
     for check in data["checks"]:
         assert set(check) == {"name", "ok", "detail", "fix", "essential"}
         assert isinstance(check["ok"], bool)

@@ -33,10 +33,10 @@ from reference_scorer import normalize as ref_normalize
 from reference_scorer import scoring as ref_scoring
 from ruamel.yaml import YAML
 
-from interview_sim.commands.score import BatchScorer
 from interview_sim.core import delivery, matcher, normalize, scoring
 from interview_sim.core.bank_schema import Bank, Question, Rubric
 from interview_sim.core.bank_set import BankSet, load_bank_set
+from interview_sim.core.batch import BatchScorer
 from interview_sim.core.transcript import Word
 
 REPO = Path(__file__).resolve().parents[2]

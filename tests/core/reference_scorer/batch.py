@@ -1,18 +1,56 @@
-"""The `score --batch` loop as it was before the issue-10 speed work, on the frozen scorer."""
+"""The `score --batch` loop as it was before the issue-10 speed work, on the frozen scorer, with
+the payload it wrote (json.dumps of plain dicts)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import astuple
+from dataclasses import asdict
+from typing import Any
 
-from interview_sim.commands.score import score_payload
-from interview_sim.core.bank_schema import Bank
+from interview_sim.core.bank_schema import Bank, Question
 from interview_sim.core.bank_set import BankSet
-from interview_sim.core.delivery import Delivery
 
-from .delivery import measure
-from .scoring import RubricCache
+from .delivery import Delivery, measure
+from .scoring import RubricCache, ScoreResult
+
+
+def score_payload(
+    bank: Bank, question: Question, result: ScoreResult, delivery: Delivery
+) -> dict[str, Any]:
+    return {
+        "bank": bank.id,
+        "question": question.id,
+        "number": question.number,
+        "score": result.score,
+        "band": result.band,
+        "capped": result.capped,
+        "penalty": result.penalty,
+        "concepts": [
+            {
+                "name": c.name,
+                "weight": c.weight,
+                "required": c.required,
+                "matched": c.matched,
+                "hinted": c.hinted,
+                "evidence": list(c.evidence),
+                "spans": [list(s) for s in c.spans],
+            }
+            for c in result.concepts
+        ],
+        "misconceptions": [
+            {
+                "name": m.name,
+                "correction": m.correction,
+                "evidence": list(m.evidence),
+                "spans": [list(s) for s in m.spans],
+            }
+            for m in result.misconceptions
+        ],
+        "delivery": asdict(delivery),
+        "rubric_hash": result.rubric_hash,
+        "notes": list(result.notes),
+    }
 
 
 def score_lines(lines: Iterable[str], banks: BankSet | None, fixed: Bank | None) -> Iterator[str]:
@@ -38,9 +76,7 @@ def score_lines(lines: Iterable[str], banks: BankSet | None, fixed: Bank | None)
             if not isinstance(answer, str):
                 raise ValueError('"text" must be a string')
             result = cache.get(bank.id, question).score(answer)
-            # the current Delivery type: a compiled delivery_dict checks what it is given
-            delivery = Delivery(*astuple(measure(answer)))
-            payload = score_payload(bank, question, result, delivery)  # type: ignore[arg-type]
+            payload = score_payload(bank, question, result, measure(answer))
         except (ValueError, json.JSONDecodeError) as exc:
             payload = {"line": number, "error": str(exc)}
         yield json.dumps(payload, ensure_ascii=False) + "\n"
