@@ -207,7 +207,9 @@ class CompiledRubric:
         text = answer.canon
         if self._automaton is None or not text:
             return {}
-        found = self._automaton.find_matches_as_indexes(text, overlapping=True)
+        found: list[tuple[int, int, int]] = self._automaton.find_matches_as_indexes(
+            text, overlapping=True
+        )
         if not found:
             return {}
         bounds = answer.bounds
