@@ -13,11 +13,17 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 
 from rapidfuzz.distance import Levenshtein
 
-from interview_sim.core.normalize import LONG_WORD, NEGATORS, Tokens, canonical_words, raw_words
+from interview_sim.core.normalize import (
+    LONG_WORD,
+    NEGATORS,
+    Tokens,
+    canonical_words,
+    raw_words,
+    starts_of,
+)
 
 GAP_WORDS = 8
 # A gap phrase "a ... b" does not reach across these: "bagging is parallel whereas boosting is
@@ -99,7 +105,7 @@ class PreparedAnswer:
         """The offset in `canon` where each token starts, and its length last; None when a
         token is empty (an offset would then stand for two tokens): use `find` then."""
         if self._bounds is None and not self._tokens.has_empty:
-            self._bounds = list(accumulate(map(len, self.words), initial=0))
+            self._bounds = starts_of(self.words)
         return self._bounds
 
     def _canon_join(self) -> tuple[dict[int, int], dict[int, int], list[int]]:
@@ -192,7 +198,7 @@ def _join(
     words: list[str] | tuple[str, ...],
 ) -> tuple[str, dict[int, int], dict[int, int], list[int]]:
     """The words joined, with the token index at each start and end offset."""
-    bounds = list(accumulate(map(len, words), initial=0))
+    bounds = starts_of(words)
     offsets = bounds[:-1]
     indexes = range(len(words))
     starts = dict(zip(offsets, indexes, strict=True))

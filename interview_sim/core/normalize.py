@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
-from itertools import accumulate, compress, count
+from itertools import compress, count
 
 import snowballstemmer
 
@@ -233,16 +233,29 @@ _EMPTY: set[str] = set()  # tokens whose canonical form is empty (none known; ne
 _generation = 0
 LONG_WORD = 8  # canonical words of this many letters or more may be corrected (matcher)
 
-# ASCII letters lowered, digits kept, everything else a space: what `_TOKEN` splits on.
-_ASCII_SPLIT = str.maketrans(
-    {chr(i): (chr(i).lower() if chr(i).isalnum() else " ") for i in range(128)}
+# ASCII letters lowered, digits kept, every other byte a space: what `_TOKEN` splits on, as a
+# byte table (`bytes.translate` looks a byte up in an array; `str.translate` would look each
+# character up in a dict). Only the first 128 entries are ever used.
+_ASCII_BYTES = bytes(ord(chr(i).lower()) if chr(i).isalnum() else 32 for i in range(128)) + (
+    b" " * 128
 )
 
 
 def _ascii_spaced(text: str) -> str:
     """An ASCII text lowered, with a space for every character that is not a letter or a digit
     (so its tokens are what `split()` gives, at the same offsets as in the text)."""
-    return text.translate(_ASCII_SPLIT)
+    return text.encode("ascii").translate(_ASCII_BYTES).decode("ascii")
+
+
+def starts_of(words: list[str] | tuple[str, ...]) -> list[int]:
+    """Where each word starts when the words are joined, and the joined length last: what
+    `accumulate(map(len, words), initial=0)` gives, twice as quick compiled."""
+    found = [0]
+    at = 0
+    for word in words:
+        at += len(word)
+        found.append(at)
+    return found
 
 
 def _canonical_list(raw: list[str]) -> list[str]:
@@ -325,11 +338,11 @@ class Tokens:
         offsets = self._offsets
         if offsets is None:
             raw = self.raw
-            offsets = list(accumulate(map(len, raw), initial=0))
+            offsets = starts_of(raw)
             if offsets[-1] + len(raw) - 1 != len(spaced):  # not just one space between tokens
                 # then piece i of the text split at each space starts at offsets[i] + i
                 pieces = spaced.split(" ")
-                offsets = list(accumulate(map(len, pieces), initial=0))
+                offsets = starts_of(pieces)
                 self._index = list(compress(count(), pieces))
             self._offsets = offsets
         index = self._index

@@ -16,7 +16,6 @@ are exactly those of matching phrase by phrase with `match_phrase`.
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -218,10 +217,10 @@ class CompiledRubric:
             return {i: ranges for i, ranges in slow.items() if ranges}
         occurrences: dict[int, list[_Range]] = {}
         for needle, start, end in found:
-            first = bisect_left(bounds, start)
+            first = _index_at(bounds, start, 0)
             if bounds[first] != start:
                 continue  # not at the start of a token
-            last = bisect_left(bounds, end, first)
+            last = _index_at(bounds, end, first)
             if bounds[last] != end and (text[end] != "s" or bounds[last] != end + 1):
                 continue  # ends inside a token, and not before a plural's "s" ("cnns", "svms")
             ranges = occurrences.get(needle)
@@ -367,6 +366,18 @@ class CompiledRubric:
                 found.append(MisconceptionResult(item.name, item.correction, evidence, spans))
                 break
         return tuple(found)
+
+
+def _index_at(bounds: list[int], value: int, low: int) -> int:
+    """`bisect_left(bounds, value, low)` (a compiled loop: no call into the bisect module)."""
+    high = len(bounds)
+    while low < high:
+        middle = (low + high) // 2
+        if bounds[middle] < value:
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
 
 def _add(hits: dict[int, list[_Range]], index: int, ranges: list[_Range] | None) -> None:

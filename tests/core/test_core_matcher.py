@@ -324,3 +324,23 @@ def test_gap_phrase_without_a_turn_still_matches() -> None:
 def test_a_cut_off_stem_never_matches() -> None:
     assert not concept_for(["regularis"], "we use regularisation").matched
     assert not concept_for(["regulariz"], "we use regularization").matched
+
+
+def test_ascii_fast_path_splits_every_character_as_the_regular_expression_does() -> None:
+    # each ASCII character between letters, and a run of all of them: the split of the byte
+    # table (ASCII text) and of the regular expression (anything else) must agree, spans too
+    everything = "".join(chr(i) for i in range(128))
+    for text in [f"ab{chr(i)}Cd" for i in range(128)] + [everything, f" {everything}x "]:
+        fast = tokenize(text)
+        slow = tokenize(text + " é")  # not ASCII: the regular-expression path
+        assert slow.raw == [*fast.raw, "é"]
+        assert slow.spans[:-1] == fast.spans
+
+
+def test_starts_of_is_the_running_total_of_lengths() -> None:
+    from itertools import accumulate
+
+    from interview_sim.core.normalize import starts_of
+
+    for words in ([], ["a"], ["", "bc", "", "def"], ["x" * 300] * 5):
+        assert starts_of(words) == list(accumulate(map(len, words), initial=0))
