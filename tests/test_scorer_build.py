@@ -115,3 +115,14 @@ def test_plain_python_modules_score_as_the_compiled_ones() -> None:
     compiled = verdicts()
     assert len(compiled) > 60
     assert pure == compiled
+
+
+@pytest.mark.skipif(scorer_build() != "compiled (mypyc)", reason="the scorer is not compiled")
+def test_the_results_built_for_each_answer_are_built_by_compiled_code() -> None:
+    # a dataclass-generated __init__ stays interpreted under mypyc, ten times slower: each
+    # class made once or more per scored answer must keep its written-out __init__
+    from interview_sim.core.delivery import Delivery
+    from interview_sim.core.scoring import ConceptResult, MisconceptionResult, ScoreResult
+
+    for made_per_answer in (ConceptResult, MisconceptionResult, ScoreResult, Delivery):
+        assert not hasattr(made_per_answer.__init__, "__code__"), made_per_answer.__name__

@@ -64,7 +64,8 @@ _LIKE_BEFORE = frozenset(
 _NOT_FILLER_AFTER = frozenset(["to", "a", "an", "the", "this", "that", "it", "these", "those"])
 
 
-@dataclass(frozen=True, slots=True)
+# `__init__` written out, as for the scorer's results (scoring.py): mypyc compiles it. Read-only.
+@dataclass(init=False)
 class Delivery:
     """Delivery figures of one answer; timed figures are None for typed answers."""
 
@@ -77,6 +78,28 @@ class Delivery:
     hedges: int
     long_pauses: int
     longest_pause_seconds: float | None
+
+    def __init__(
+        self,
+        words: int,
+        duration_seconds: float | None,
+        words_per_minute: float | None,
+        fillers: int,
+        fillers_per_minute: float | None,
+        filler_words: tuple[str, ...],
+        hedges: int,
+        long_pauses: int,
+        longest_pause_seconds: float | None,
+    ) -> None:
+        self.words = words
+        self.duration_seconds = duration_seconds
+        self.words_per_minute = words_per_minute
+        self.fillers = fillers
+        self.fillers_per_minute = fillers_per_minute
+        self.filler_words = filler_words
+        self.hedges = hedges
+        self.long_pauses = long_pauses
+        self.longest_pause_seconds = longest_pause_seconds
 
 
 def delivery_dict(delivery: Delivery) -> dict[str, object]:

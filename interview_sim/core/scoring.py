@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 
 from ahocorasick_rs import AhoCorasick, Implementation
@@ -51,7 +51,12 @@ def band_for(score: int) -> str:
 _BAND_OF = tuple(band_for(score) for score in range(101))  # band_for of each 0-100 score
 
 
-@dataclass(frozen=True, slots=True)
+# The result classes are dataclasses for their equality and repr, with `__init__` written out:
+# mypyc compiles a written `__init__`, but leaves a generated one (and a frozen one's
+# `object.__setattr__`) to the interpreter, about ten times slower, and `score --batch` builds
+# several per answer. Treat them as read-only all the same (they are shared, like the unmatched
+# concepts of a rubric).
+@dataclass(init=False)
 class ConceptResult:
     """Whether one concept was found, and the words that showed it."""
 
@@ -65,8 +70,30 @@ class ConceptResult:
     meaning: str
     probe: str
 
+    def __init__(
+        self,
+        name: str,
+        weight: float,
+        required: bool,
+        matched: bool,
+        hinted: bool,
+        evidence: tuple[str, ...],
+        spans: tuple[tuple[int, int], ...],
+        meaning: str,
+        probe: str,
+    ) -> None:
+        self.name = name
+        self.weight = weight
+        self.required = required
+        self.matched = matched
+        self.hinted = hinted
+        self.evidence = evidence
+        self.spans = spans
+        self.meaning = meaning
+        self.probe = probe
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(init=False)
 class MisconceptionResult:
     """A wrong idea spotted in the answer."""
 
@@ -75,8 +102,20 @@ class MisconceptionResult:
     evidence: tuple[str, ...]
     spans: tuple[tuple[int, int], ...]
 
+    def __init__(
+        self,
+        name: str,
+        correction: str,
+        evidence: tuple[str, ...],
+        spans: tuple[tuple[int, int], ...],
+    ) -> None:
+        self.name = name
+        self.correction = correction
+        self.evidence = evidence
+        self.spans = spans
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(init=False)
 class ScoreResult:
     """The verdict on one answer."""
 
@@ -88,7 +127,29 @@ class ScoreResult:
     concepts: tuple[ConceptResult, ...]
     misconceptions: tuple[MisconceptionResult, ...]
     rubric_hash: str
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        score: int,
+        band: str,
+        coverage: float,
+        capped: bool,
+        penalty: int,
+        concepts: tuple[ConceptResult, ...],
+        misconceptions: tuple[MisconceptionResult, ...],
+        rubric_hash: str,
+        notes: tuple[str, ...] = (),
+    ) -> None:
+        self.score = score
+        self.band = band
+        self.coverage = coverage
+        self.capped = capped
+        self.penalty = penalty
+        self.concepts = concepts
+        self.misconceptions = misconceptions
+        self.rubric_hash = rubric_hash
+        self.notes = notes
 
     @property
     def missed(self) -> tuple[ConceptResult, ...]:
