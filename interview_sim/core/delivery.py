@@ -1,8 +1,8 @@
 """How an answer was delivered: length, pace, fillers, hedges and long pauses.
 
 Fillers and hedges are found on the answer's tokens (shared with the scorer through
-`tokens_of`): one pass at C speed finds the few tokens that can start one, and only those are
-looked at. The result is what the regular expressions `_FILLER_RE` and `_HEDGE_RE` find on the
+`tokens_of`): one compiled pass over the tokens finds the few that can start one, and only those
+are looked at. The result is what the regular expressions `_FILLER_RE` and `_HEDGE_RE` find on the
 tokens joined by spaces, leftmost first and without overlaps.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress, count, pairwise
+from itertools import pairwise
 
 from interview_sim.core.normalize import tokens_of
 from interview_sim.core.transcript import Word
@@ -149,8 +149,10 @@ def _fillers_and_hedges(tokens: list[str]) -> tuple[list[str], int]:
     likes: list[str] = []
     hedges = 0
     free_filler = free_hedge = 0  # a match uses up its words
-    for index in compress(count(), map(_STARTS.__contains__, tokens)):
-        token = tokens[index]
+    starts = _STARTS
+    for index, token in enumerate(tokens):  # compiled: a set look-up a token, no calls
+        if token not in starts:
+            continue
         if index >= free_filler:
             if token in SINGLE_FILLERS:
                 fillers.append(token)

@@ -226,7 +226,6 @@ def canonical(word: str) -> str:
 # are cleared together when the dict grows past the limit; `_generation` tells a Tokens made
 # before a clear not to trust `_LONG`.
 _CANON: dict[str, str] = {}
-_CANON_GET = _CANON.__getitem__
 _CANON_LIMIT = 500_000
 _LONG: set[str] = set()
 _EMPTY: set[str] = set()  # tokens whose canonical form is empty (none known; never cleared)
@@ -259,10 +258,15 @@ def starts_of(words: list[str] | tuple[str, ...]) -> list[int]:
 
 
 def _canonical_list(raw: list[str]) -> list[str]:
-    try:
-        return list(map(_CANON_GET, raw))
-    except KeyError:
-        pass
+    known = _CANON
+    found: list[str] = []
+    for word in raw:  # a compiled loop: one dict look-up each, no call through a bound method
+        value = known.get(word)
+        if value is None:
+            break
+        found.append(value)
+    else:
+        return found
     global _generation
     if len(_CANON) > _CANON_LIMIT:
         _CANON.clear()
