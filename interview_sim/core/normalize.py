@@ -267,6 +267,8 @@ def _canonical_list(raw: list[str]) -> list[str]:
         found.append(value)
     else:
         return found
+    # a word not seen yet: the whole list again, learning as it goes (after a clear every word
+    # must be learned again, so that `_LONG` holds the long forms of all of them)
     global _generation
     if len(_CANON) > _CANON_LIMIT:
         _CANON.clear()
