@@ -2,7 +2,7 @@
 
 The compiled modules are the very same Python files (normalize, matcher, scoring, delivery, payload,
 batch):
-mypyc turns them into C extensions that run about 1.3x faster (benchmarks/batch_scoring.py). With
+mypyc turns them into C extensions that run about 1.7x faster (benchmarks/batch_scoring.py). With
 no compiler, or with INTERVIEW_SIM_PURE=1, or should compiling fail for any reason, the package
 installs as plain Python and behaves the same, only slower. `interview-sim doctor` tells which.
 Everything else about the package is in pyproject.toml.
